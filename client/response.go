@@ -1,0 +1,623 @@
+package client
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/httpstack/httpstack/errors"
+	"github.com/httpstack/httpstack/message"
+	"github.com/httpstack/httpstack/status"
+	"github.com/httpstack/httpstack/wire"
+)
+
+// Response is the answer to one request, Python's HTTPResponse. Its body
+// is read through [Response.Read] (Python's read/readinto) or
+// [Response.WriteTo]; it is framed by Content-Length, chunked coding, the
+// end of the connection, or has none, as RFC 9112 §6.3 decides.
+//
+// The body must be read to the end or the Response closed before the next
+// response on the same connection can be read; [Conn.GetResponse] returns
+// ErrResponseNotReady until then. The Header and Trailer stay valid after
+// later requests.
+type Response struct {
+	// Status is the status code (Python's status).
+	Status status.Code
+	// Reason is the reason phrase as sent, without surrounding whitespace
+	// (Python's reason).
+	Reason string
+	// Version is 10 for HTTP/1.0 and 11 for HTTP/1.1 (Python's version).
+	Version int
+	// Header holds the header fields in wire order with their names'
+	// case (Python's msg and headers).
+	Header message.Header
+	// Trailer holds the trailer fields of a chunked body once it has been
+	// read to the end; nil before that or without trailers. http.client
+	// drops trailers.
+	Trailer message.Header
+	// URL is the request target of the request this answers (Python's
+	// url, which http.client itself never sets).
+	URL string
+	// DebugLevel is the connection's debug level when the response was
+	// read (Python's debuglevel).
+	DebugLevel int
+
+	method   string
+	framing  wire.Framing
+	left     int64 // FrameLength: bytes still to read
+	br       *bufio.Reader
+	nc       net.Conn
+	own      bool // the response owns nc and closes it when done
+	cr       *wire.ChunkedReader
+	g        guard
+	timeout  time.Duration
+	debugOut io.Writer
+
+	done     atomic.Bool // the body was read to the end (Python's isclosed)
+	poisoned atomic.Bool // closed with its body unread: the socket is unusable
+	aborted  atomic.Bool // Conn.Close closed the socket under it
+	closed   bool        // Close was called (Python's closed)
+	err      error       // sticky body error
+}
+
+// GetResponse reads the response to the request sent last (Python's
+// getresponse). Interim 1xx responses other than 101 are skipped, up to
+// [wire.Limits].MaxInterim, and reported to [Trace].Got1xxResponse. It is an
+// error (ErrResponseNotReady) unless a request was sent and the previous
+// response's body was read or closed.
+//
+// If the server closed the connection without answering, the error matches
+// ErrRemoteDisconnected. Any error closes the socket and leaves the
+// connection Idle, so the next request dials again (Python leaves it stuck
+// in Request-sent for parse errors).
+func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
+	c.enter()
+	defer c.exit(&err)
+	if p := c.pending; p != nil {
+		if p.poisoned.Load() {
+			c.pending = nil
+			c.dropConn()
+			if c.state == stateReqSent {
+				c.responseStarted()
+				return nil, errors.Wrap(errors.ErrNotConnected, "http: the previous response was closed unread, which closed the connection")
+			}
+		} else if !p.bodyDone() {
+			return nil, &errors.StateError{Kind: errors.ErrResponseNotReady, State: c.state.String()}
+		}
+		c.pending = nil
+	}
+	if c.state != stateReqSent {
+		return nil, &errors.StateError{Kind: errors.ErrResponseNotReady, State: c.state.String()}
+	}
+	nc := c.conn()
+	if nc == nil {
+		c.responseStarted()
+		return nil, &errors.StateError{Kind: errors.ErrNotConnected, State: c.state.String()}
+	}
+	g := c.arm(ctx, nc)
+	resp, err = c.readResponse(&g, nc)
+	c.responseStarted()
+	if err != nil {
+		fired := g.disarm()
+		c.dropConn()
+		if fired || ctx.Err() != nil {
+			return nil, ioError(ctx, "getresponse", err)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// readResponse reads the status line, skips interim responses and reads
+// the header block, then decides the framing.
+func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
+	br := c.br
+	var sl wire.StatusLine
+	for interim := 0; ; interim++ {
+		c.beforeIO(g, nc)
+		var err error
+		sl, err = wire.ReadStatusLine(br, &c.limits)
+		if err != nil {
+			return nil, statusLineError(err)
+		}
+		if interim == 0 {
+			if t := c.cfg.trace; t != nil && t.GotFirstResponseByte != nil {
+				t.GotFirstResponseByte()
+			}
+		}
+		if c.debugLevel > 0 {
+			c.debugf("reply: %s\n", quoteStatusLine(sl))
+		}
+		if sl.Code >= 200 || sl.Code == 101 {
+			break
+		}
+		if interim >= c.limits.MaxInterim {
+			return nil, errors.Wrapf(errors.ErrTooManyInterim, "http: got more than %d interim responses", c.limits.MaxInterim)
+		}
+		code := sl.Code
+		h, err := c.readHeader(g, nc, br)
+		if err != nil {
+			return nil, err
+		}
+		if c.debugLevel > 0 {
+			c.debugf("headers: %s\n", quoteFields(h))
+		}
+		if t := c.cfg.trace; t != nil && t.Got1xxResponse != nil {
+			t.Got1xxResponse(code, h)
+		}
+	}
+	r := &Response{
+		Status:     status.Code(sl.Code),
+		Version:    int(sl.Version),
+		URL:        c.url,
+		DebugLevel: c.debugLevel,
+		method:     c.method,
+		br:         br,
+		nc:         nc,
+		timeout:    c.cfg.timeout,
+		debugOut:   c.debugOut,
+	}
+	if len(sl.Reason) > 0 {
+		r.Reason = string(sl.Reason)
+	}
+	h, err := c.readHeader(g, nc, br)
+	if err != nil {
+		return nil, err
+	}
+	r.Header = h
+	if c.debugLevel > 0 {
+		for _, f := range h {
+			c.debugf("header: %s: %s\n", f.Name, f.Value)
+		}
+	}
+	fr, err := wire.BodyFraming(r.method, sl.Code, h.Values("Transfer-Encoding"), h.Values("Content-Length"), &c.limits)
+	if err != nil {
+		return nil, err
+	}
+	r.framing = fr
+	r.left = fr.Length
+	r.g = *g
+	if willClose(r.Version, sl.Code, h, fr) {
+		// The response takes the socket; the connection dials again next
+		// time (Python's will_close).
+		r.own = true
+		c.detachConn()
+	} else {
+		c.pending = r
+	}
+	switch fr.Kind {
+	case wire.FrameChunked:
+		if r.own || c.cr == nil {
+			r.cr = wire.NewChunkedReader(br, &c.limits)
+			if !r.own {
+				c.cr = r.cr
+			}
+		} else {
+			r.cr = c.cr
+			r.cr.Reset(br, &c.limits)
+		}
+	case wire.FrameNone:
+		// Nothing more to read: stop watching the context now. The body
+		// still counts as unread until Read or Close, as in Python.
+		r.g.disarm()
+		if r.own {
+			r.nc.Close()
+		}
+	}
+	return r, nil
+}
+
+// readHeader reads one header block into a new Header.
+func (c *Conn) readHeader(g *guard, nc net.Conn, br *bufio.Reader) (message.Header, error) {
+	c.beforeIO(g, nc)
+	c.hb.Reset()
+	err := wire.ReadHeaderBlock(br, &c.limits, false, c.addField)
+	if err != nil {
+		return nil, headerError(err)
+	}
+	return c.hb.Build(), nil
+}
+
+// addField collects one field of a header block.
+func (c *Conn) addField(name, value []byte) error {
+	c.hb.Add(name, value)
+	return nil
+}
+
+// statusLineError maps the end of the stream before a status line to
+// ErrRemoteDisconnected (Python's RemoteDisconnected).
+func statusLineError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+		return errors.Join(errors.Wrap(errors.ErrRemoteDisconnected, "http: reading status line"), err)
+	}
+	return err
+}
+
+// headerError marks the end of the stream inside a header block.
+func headerError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.Join(errors.Wrap(errors.ErrRemoteDisconnected, "http: connection closed inside the response head"), err)
+	}
+	return err
+}
+
+// willClose decides whether the connection must close after this
+// response (reference §2.5, with RFC 9110 §7.6.1 token matching instead of
+// Python's substring test on the first Connection field only).
+func willClose(version, code int, h message.Header, fr wire.Framing) bool {
+	if fr.Close || fr.Kind == wire.FrameUntilClose || fr.Kind == wire.FrameTunnel || code == 101 {
+		return true
+	}
+	if hasToken(h, "Connection", "close") {
+		return true
+	}
+	if version == 11 {
+		return false
+	}
+	// HTTP/1.0 closes unless the server asks to keep the connection.
+	if v := h.Get("Keep-Alive"); v != "" {
+		return false
+	}
+	return !hasToken(h, "Connection", "keep-alive") && !hasToken(h, "Proxy-Connection", "keep-alive")
+}
+
+// hasToken reports whether any field name's comma-separated list holds
+// token (ASCII case-insensitive).
+func hasToken(h message.Header, name, token string) bool {
+	for _, f := range h {
+		if !asciiEqualFold(f.Name, name) {
+			continue
+		}
+		v := f.Value
+		for v != "" {
+			var item string
+			if i := indexComma(v); i >= 0 {
+				item, v = v[:i], v[i+1:]
+			} else {
+				item, v = v, ""
+			}
+			if asciiEqualFold(trimSpace(item), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func indexComma(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// bodyDone reports whether the body was read to the end or the response
+// closed (Python's isclosed).
+func (r *Response) bodyDone() bool { return r.done.Load() }
+
+// detach is called by Conn.Close: the socket under a pending response is
+// gone, so later reads fail instead of returning a short body.
+func (r *Response) detach() { r.aborted.Store(true) }
+
+// Read reads body bytes into p (Python's readinto; read(amt) is Read with
+// a buffer of amt bytes). It returns io.EOF at the end of the body. A body
+// that ends early is an *errors.IncompleteReadError: its Partial holds
+// the bytes this call copied into p (they are also counted in n, so none
+// is lost) and Expected the bytes still missing, or -1 for a chunked or
+// otherwise unknown remainder.
+func (r *Response) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.closed || r.done.Load() {
+		return 0, io.EOF
+	}
+	if r.aborted.Load() && !r.own {
+		return 0, r.fail(errors.Wrap(net.ErrClosed, "http: connection closed while reading the response body"))
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	switch r.framing.Kind {
+	case wire.FrameLength:
+		return r.readLength(p)
+	case wire.FrameChunked:
+		return r.readChunked(p)
+	case wire.FrameUntilClose, wire.FrameTunnel:
+		return r.readUntilClose(p)
+	default:
+		r.finish()
+		return 0, io.EOF
+	}
+}
+
+func (r *Response) readLength(p []byte) (int, error) {
+	if r.left == 0 {
+		r.finish()
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	r.beforeRead()
+	n, err := r.br.Read(p)
+	r.left -= int64(n)
+	if r.left == 0 {
+		r.finish()
+		return n, nil
+	}
+	if err != nil {
+		if err == io.EOF {
+			return n, r.fail(&errors.IncompleteReadError{Partial: clone(p[:n]), Expected: r.left, Err: io.ErrUnexpectedEOF})
+		}
+		return n, r.fail(r.netError(err, p[:n], r.left))
+	}
+	return n, nil
+}
+
+func (r *Response) readChunked(p []byte) (int, error) {
+	r.beforeRead()
+	n, err := r.cr.Read(p)
+	if err == io.EOF {
+		if t := r.cr.Trailer(); len(t) > 0 {
+			r.Trailer = message.Header(t)
+		}
+		r.finish()
+		if n > 0 {
+			return n, nil
+		}
+		return 0, io.EOF
+	}
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return n, r.fail(&errors.IncompleteReadError{Partial: clone(p[:n]), Expected: -1, Err: err})
+		}
+		if errors.Is(err, errors.ErrHTTP) {
+			return n, r.fail(err)
+		}
+		return n, r.fail(r.netError(err, p[:n], -1))
+	}
+	return n, nil
+}
+
+func (r *Response) readUntilClose(p []byte) (int, error) {
+	r.beforeRead()
+	n, err := r.br.Read(p)
+	if err == io.EOF {
+		r.finish()
+		if n > 0 {
+			return n, nil
+		}
+		return 0, io.EOF
+	}
+	if err != nil {
+		return n, r.fail(r.netError(err, p[:n], -1))
+	}
+	return n, nil
+}
+
+// netError wraps a network error met while reading the body. A reset
+// connection is an incomplete read; a context that ended is reported as
+// such.
+func (r *Response) netError(err error, got []byte, expected int64) error {
+	if cerr := r.g.ctx.Err(); cerr != nil {
+		return errors.Join(&errors.IncompleteReadError{Partial: clone(got), Expected: expected, Err: err}, cerr)
+	}
+	return &errors.IncompleteReadError{Partial: clone(got), Expected: expected, Err: err}
+}
+
+// beforeRead applies WithTimeout to the next read.
+func (r *Response) beforeRead() {
+	if r.timeout > 0 {
+		dl := time.Now().Add(r.timeout)
+		if !r.g.dl.IsZero() && r.g.dl.Before(dl) {
+			dl = r.g.dl
+		}
+		r.nc.SetReadDeadline(dl)
+	}
+}
+
+// finish marks the body read to the end: a kept-alive socket becomes
+// reusable, an owned one is closed.
+func (r *Response) finish() {
+	if r.done.Load() {
+		return
+	}
+	r.g.disarm()
+	r.done.Store(true)
+	r.cr = nil
+	if r.own {
+		r.nc.Close()
+	}
+}
+
+// fail records a body error: the socket can't be trusted any more.
+func (r *Response) fail(err error) error {
+	r.err = err
+	r.g.disarm()
+	r.poisoned.Store(true)
+	r.nc.Close()
+	r.done.Store(true)
+	return err
+}
+
+// WriteTo writes the rest of the body to w (io.WriterTo), so io.Copy
+// streams it without an extra buffer.
+func (r *Response) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	if r.framing.Kind == wire.FrameLength && !r.closed && r.err == nil {
+		// Hand over what is buffered, then let the destination pull
+		// straight from the socket (splice or sendfile where possible).
+		for r.left > 0 && r.br.Buffered() > 0 {
+			k := r.br.Buffered()
+			if int64(k) > r.left {
+				k = int(r.left)
+			}
+			b, _ := r.br.Peek(k)
+			n, err := w.Write(b)
+			r.br.Discard(n)
+			r.left -= int64(n)
+			total += int64(n)
+			if err != nil {
+				return total, err
+			}
+		}
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// Close closes the response (Python's close). If the body was not read to
+// the end, what is left of it is discarded when it is already buffered;
+// otherwise the socket is closed so that unread bytes are never taken for
+// the next response (Python leaves them to be misparsed). Close always
+// returns nil.
+func (r *Response) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.done.Load() {
+		return nil
+	}
+	switch {
+	case r.framing.Kind == wire.FrameNone:
+		r.finish()
+	case r.framing.Kind == wire.FrameLength && !r.own && r.left <= int64(r.br.Buffered()):
+		r.br.Discard(int(r.left))
+		r.left = 0
+		r.finish()
+	default:
+		r.g.disarm()
+		r.poisoned.Store(true)
+		r.done.Store(true)
+		r.nc.Close()
+	}
+	return nil
+}
+
+// Closed reports whether Close was called (Python's closed).
+func (r *Response) Closed() bool { return r.closed }
+
+// IsClosed reports whether the body was read to the end or the response
+// closed (Python's isclosed).
+func (r *Response) IsClosed() bool { return r.closed || r.done.Load() }
+
+// GetHeader returns the values of the named header field joined with ", ",
+// or def when there is none (Python's getheader).
+func (r *Response) GetHeader(name, def string) string {
+	n := 0
+	var first string
+	for _, f := range r.Header {
+		if asciiEqualFold(f.Name, name) {
+			if n == 0 {
+				first = f.Value
+			}
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return def
+	case 1:
+		return first
+	}
+	var b []byte
+	for _, f := range r.Header {
+		if asciiEqualFold(f.Name, name) {
+			if len(b) > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, f.Value...)
+		}
+	}
+	return string(b)
+}
+
+// GetHeaders returns the header fields in wire order (Python's
+// getheaders).
+func (r *Response) GetHeaders() []message.Field { return r.Header }
+
+// Fileno returns the socket's file descriptor (Python's fileno). It fails
+// once the response is closed or when the connection has no descriptor
+// (an in-memory or TLS connection exposes the underlying one where it
+// can).
+func (r *Response) Fileno() (uintptr, error) {
+	if r.closed {
+		return 0, errors.Wrap(errors.ErrNotConnected, "http: fileno on a closed response")
+	}
+	nc := r.nc
+	for {
+		if u, ok := nc.(interface{ NetConn() net.Conn }); ok {
+			nc = u.NetConn()
+			continue
+		}
+		break
+	}
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return 0, errors.Wrapf(errors.ErrNotConnected, "http: %T has no file descriptor", nc)
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return 0, errors.Wrap(err, "http: fileno")
+	}
+	var fd uintptr
+	if err := raw.Control(func(f uintptr) { fd = f }); err != nil {
+		return 0, errors.Wrap(err, "http: fileno")
+	}
+	return fd, nil
+}
+
+// GetURL returns URL (Python's geturl).
+//
+// Deprecated: use the URL field.
+func (r *Response) GetURL() string { return r.URL }
+
+// Info returns Header (Python's info).
+//
+// Deprecated: use the Header field.
+func (r *Response) Info() message.Header { return r.Header }
+
+// GetCode returns Status (Python's getcode).
+//
+// Deprecated: use the Status field.
+func (r *Response) GetCode() status.Code { return r.Status }
+
+func clone(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}

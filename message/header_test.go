@@ -1,0 +1,220 @@
+package message
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/httpstack/httpstack/errors"
+	"github.com/httpstack/httpstack/wire"
+)
+
+func TestHeaderLookups(t *testing.T) {
+	h := Header{{"Host", "example.com"}, {"Set-Cookie", "a=1"}, {"x-id", "7"}, {"set-cookie", "b=2"}}
+	tests := []struct {
+		name   string
+		get    string
+		values []string
+		has    bool
+	}{
+		{"Host", "example.com", []string{"example.com"}, true},
+		{"HOST", "example.com", []string{"example.com"}, true},
+		{"set-COOKIE", "a=1", []string{"a=1", "b=2"}, true},
+		{"X-Id", "7", []string{"7"}, true},
+		{"Missing", "", nil, false},
+		{"Hos", "", nil, false},
+		{"", "", nil, false},
+		// Only ASCII folds: U+212A KELVIN SIGN is not "k".
+		{"\u212aey", "", nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := h.Get(tc.name); got != tc.get {
+				t.Errorf("Get = %q, want %q", got, tc.get)
+			}
+			if got := h.Values(tc.name); !cmp.Equal(got, tc.values) {
+				t.Errorf("Values = %q, want %q", got, tc.values)
+			}
+			if got := h.Has(tc.name); got != tc.has {
+				t.Errorf("Has = %v, want %v", got, tc.has)
+			}
+		})
+	}
+	if a := testing.AllocsPerRun(100, func() { _ = h.Get("SET-COOKIE"); _ = h.Has("x-ID") }); a != 0 {
+		t.Errorf("Get/Has: %v allocs, want 0", a)
+	}
+}
+
+func TestHeaderEdits(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(h *Header)
+		want Header
+	}{
+		{"AddKeepsOthers", func(h *Header) { h.Add("a", "3") },
+			Header{{"A", "1"}, {"B", "2"}, {"a", "4"}, {"a", "3"}}},
+		{"SetReplacesFirstInPlaceDropsRest", func(h *Header) { h.Set("A", "x") },
+			Header{{"A", "x"}, {"B", "2"}}},
+		{"SetAppendsWhenMissing", func(h *Header) { h.Set("C", "x") },
+			Header{{"A", "1"}, {"B", "2"}, {"a", "4"}, {"C", "x"}}},
+		{"DelAllCases", func(h *Header) { h.Del("A") }, Header{{"B", "2"}}},
+		{"DelMissing", func(h *Header) { h.Del("Z") }, Header{{"A", "1"}, {"B", "2"}, {"a", "4"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := Header{{"A", "1"}, {"B", "2"}, {"a", "4"}}
+			tc.edit(&h)
+			if !cmp.Equal(h, tc.want) {
+				t.Errorf("got %q, want %q", h, tc.want)
+			}
+		})
+	}
+	var nilH Header
+	nilH.Add("A", "1")
+	if !cmp.Equal(nilH, Header{{"A", "1"}}) {
+		t.Errorf("Add on nil: %q", nilH)
+	}
+}
+
+func TestClone(t *testing.T) {
+	if Header(nil).Clone() != nil {
+		t.Error("Clone(nil) != nil")
+	}
+	h := Header{{"A", "1"}}
+	c := h.Clone()
+	c[0].Value = "2"
+	c.Add("B", "3")
+	if h[0].Value != "1" || len(h) != 1 {
+		t.Errorf("clone shares storage: %q", h)
+	}
+}
+
+func TestAppendTo(t *testing.T) {
+	got, err := Header{{"Host", "x"}, {"a", ""}}.AppendTo([]byte("GET / HTTP/1.1\r\n"))
+	if want := "GET / HTTP/1.1\r\nHost: x\r\na: \r\n"; err != nil || string(got) != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+	got, err = Header{{"Host", "x"}, {"Bad", "a\r\nb: c"}}.AppendTo([]byte("pre"))
+	var he *errors.HeaderError
+	if !errors.As(err, &he) || he.Remote || string(got) != "pre" {
+		t.Errorf("got %q, %v; want dst unchanged and a local HeaderError", got, err)
+	}
+}
+
+func TestParseHeaders(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want Header
+		err  error
+	}{
+		{"Simple", "Host: a\r\nX-b: 1\r\nx-B: 2\r\n\r\nbody", Header{{"Host", "a"}, {"X-b", "1"}, {"x-B", "2"}}, nil},
+		{"Empty", "\r\nbody", Header{}, nil},
+		{"BareLF", "A: 1\n\nbody", Header{{"A", "1"}}, nil},
+		{"ObsFold", "A: 1\r\n 2\r\n\r\nbody", Header{{"A", "1 2"}}, nil},
+		{"EOF", "A: 1\r\n", nil, io.ErrUnexpectedEOF},
+		{"EmptyInput", "", nil, io.ErrUnexpectedEOF},
+		{"NoColon", "GarbageLine\r\n\r\n", nil, errors.ErrInvalidHeader},
+		{"SpaceBeforeColon", "X-A : 1\r\n\r\n", nil, errors.ErrInvalidHeader},
+		{"TooMany", strings.Repeat("A: 1\r\n", 101) + "\r\n", nil, errors.ErrTooManyHeaders},
+		{"LineTooLong", "A: " + strings.Repeat("x", 65536) + "\r\n\r\n", nil, errors.ErrLineTooLong},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := bufio.NewReader(strings.NewReader(tc.in))
+			h, err := ParseHeaders(r)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || h != nil {
+					t.Fatalf("got %q, %v; want nil, %v", h, err, tc.err)
+				}
+				return
+			}
+			if err != nil || !cmp.Equal(h, tc.want) || h == nil {
+				t.Fatalf("got %#v, %v; want %q", h, err, tc.want)
+			}
+			if rest, _ := io.ReadAll(r); string(rest) != "body" {
+				t.Errorf("left %q unread, want body", rest)
+			}
+		})
+	}
+}
+
+func TestParseHeadersLimits(t *testing.T) {
+	in := "A: 1\r\nB: 2\r\n\r\n"
+	if _, err := ParseHeadersLimits(bufio.NewReader(strings.NewReader(in)), &wire.Limits{MaxHeaders: 1}); !errors.Is(err, errors.ErrTooManyHeaders) {
+		t.Errorf("MaxHeaders 1: err = %v, want ErrTooManyHeaders", err)
+	}
+	if h, err := ParseHeadersLimits(bufio.NewReader(strings.NewReader(in)), &wire.Limits{MaxHeaders: 2}); err != nil || len(h) != 2 {
+		t.Errorf("MaxHeaders 2: %q, %v", h, err)
+	}
+}
+
+// head11 is the header section of the wire package's benchmark head:
+// 11 fields.
+const head11 = "Date: Mon, 23 May 2005 22:38:34 GMT\r\n" +
+	"Content-Type: text/html; charset=UTF-8\r\n" +
+	"Content-Length: 155\r\n" +
+	"Last-Modified: Wed, 08 Jan 2003 23:11:55 GMT\r\n" +
+	"Server: Apache/1.3.3.7 (Unix) (Red-Hat/Linux)\r\n" +
+	"ETag: \"3f80f-1b6-3e1cb03b-gz\"\r\n" +
+	"Accept-Ranges: bytes\r\n" +
+	"Connection: keep-alive\r\n" +
+	"Cache-Control: public, max-age=3600, must-revalidate\r\n" +
+	"Vary: Accept-Encoding, Accept-Language, Cookie\r\n" +
+	"X-Request-Id: 7f3c9a2e-5b1d-4e8f-9a6c-2d4b8e1f0a3c\r\n" +
+	"\r\n"
+
+func TestParseHeadersAllocs(t *testing.T) {
+	sr := strings.NewReader(head11)
+	br := bufio.NewReader(sr)
+	parse := func() {
+		sr.Reset(head11)
+		br.Reset(sr)
+		h, err := ParseHeaders(br)
+		if err != nil || len(h) != 11 {
+			t.Fatal(h, err)
+		}
+	}
+	parse()
+	if a := testing.AllocsPerRun(100, parse); a > 2 {
+		t.Errorf("%v allocs, want at most 2", a)
+	}
+}
+
+func TestHeaderBuilder(t *testing.T) {
+	var b HeaderBuilder
+	if h := b.Build(); h == nil || len(h) != 0 {
+		t.Errorf("empty Build = %#v, want empty non-nil", h)
+	}
+	src := []byte("NameValue")
+	b.Add(src[:4], src[4:])
+	b.Add([]byte("x"), nil)
+	h := b.Build()
+	copy(src, "XXXXXXXXX") // the views the builder got go bad
+	if want := (Header{{"Name", "Value"}, {"x", ""}}); !cmp.Equal(h, want) || b.Len() != 2 {
+		t.Errorf("got %q (Len %d), want %q", h, b.Len(), want)
+	}
+	b.Reset()
+	if b.Len() != 0 {
+		t.Errorf("Len after Reset = %d", b.Len())
+	}
+	b.Add([]byte("A"), []byte("1"))
+	if a := testing.AllocsPerRun(100, func() { _ = b.Build() }); a > 2 {
+		t.Errorf("Build: %v allocs, want at most 2", a)
+	}
+}
+
+func BenchmarkParseHeaders(b *testing.B) {
+	sr := strings.NewReader(head11)
+	br := bufio.NewReader(sr)
+	b.ReportAllocs()
+	for b.Loop() {
+		sr.Reset(head11)
+		br.Reset(sr)
+		if _, err := ParseHeaders(br); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
