@@ -9,7 +9,7 @@ import (
 )
 
 func ExampleHeader() {
-	h := message.Header{{"Host", "example.com"}, {"Accept", "*/*"}}
+	h := message.Header{{Name: "Host", Value: "example.com"}, {Name: "Accept", Value: "*/*"}}
 	h.Add("x-trace", "1")
 	h.Add("X-Trace", "2")
 	fmt.Println(h.Get("ACCEPT"))

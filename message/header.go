@@ -15,6 +15,10 @@ type Field = wire.Field
 // A literal is the way to pass ordered headers:
 //
 //	message.Header{{"Host", "example.com"}, {"Accept", "*/*"}}
+//
+// (go vet's composites check reports unkeyed fields of a struct from
+// another package; the keyed form {Name: "Host", Value: "example.com"}
+// keeps it quiet.)
 type Header []Field
 
 // Get returns the value of the first field named name (ignoring ASCII

@@ -166,3 +166,35 @@ func TestAdaptersAllocs(t *testing.T) {
 		t.Errorf("%v allocs, want 0", a)
 	}
 }
+
+// TestAdaptersMaxLine checks the limit through the adapters with the
+// default 4096-byte bufio buffer, so that long lines take the scratch path.
+func TestAdaptersMaxLine(t *testing.T) {
+	max := DefaultLimits.MaxLine
+	for _, l := range []int{max - 1, max, max + 1} {
+		status := lineOfLen("HTTP/1.1 200 ", l)
+		field := "A: " + strings.Repeat("v", l-5) + "\r\n"
+		for _, tc := range []struct{ name, in, lineType string }{
+			{"status", status + "\r\n", "status line"},
+			{"field", "HTTP/1.1 200 OK\r\n" + field + "\r\n", "header line"},
+		} {
+			t.Run(fmt.Sprintf("%s/len%d", tc.name, l), func(t *testing.T) {
+				br := bufio.NewReader(strings.NewReader(tc.in + "BODY"))
+				_, err := readHead(br, nil)
+				if l <= max {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if rest, _ := io.ReadAll(br); string(rest) != "BODY" {
+						t.Errorf("left %q", rest)
+					}
+					return
+				}
+				var tl *errors.LineTooLongError
+				if !errors.As(err, &tl) || tl.LineType != tc.lineType || tl.Limit != max {
+					t.Fatalf("err = %v, want LineTooLongError{%q, %d}", err, tc.lineType, max)
+				}
+			})
+		}
+	}
+}

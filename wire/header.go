@@ -82,15 +82,19 @@ func (d *HeaderDecoder) Next(b []byte) (name, value []byte, n int, done bool, er
 	if d.maxLine == 0 {
 		d.Reset(nil, false)
 	}
+	if name, value, n, ok := d.fast(b); ok {
+		return name, value, n, false, nil
+	}
+	// Once the count is reached, any line but the empty one is one too
+	// many; its first byte tells.
+	if len(b) > 0 && d.lines >= d.maxLines && b[0] != '\r' && b[0] != '\n' {
+		return nil, nil, 0, false, d.tooMany()
+	}
 	i, err := d.findLine(b, d.used)
 	if err != nil {
 		return nil, nil, 0, false, err
 	}
 	if i < 0 {
-		// A line that is not the empty line cannot fit under the count.
-		if len(b) > 0 && d.lines >= d.maxLines && b[0] != '\r' && b[0] != '\n' {
-			return nil, nil, 0, false, d.tooMany()
-		}
 		return nil, nil, 0, false, ErrNeedMore
 	}
 	line := cutLine(b, i)
@@ -129,6 +133,45 @@ func (d *HeaderDecoder) Next(b []byte) (name, value []byte, n int, done bool, er
 		return name, value, n, false, nil
 	}
 	return d.unfold(b, name, value, n)
+}
+
+// fast decodes the common case, a complete, valid, unfolded field line
+// followed by at least one byte that is not SP or HTAB, in one pass over
+// its bytes. Anything else (the empty line, obs-fold, incomplete input, a
+// limit, an error) makes it report !ok, and Next takes the general path,
+// which gives the same results for these inputs.
+func (d *HeaderDecoder) fast(b []byte) (name, value []byte, n int, ok bool) {
+	if d.lines >= d.maxLines {
+		return nil, nil, 0, false
+	}
+	w := b
+	if max := min(d.maxLine, d.maxBytes-d.used); len(w) > max {
+		w = w[:max]
+	}
+	i := 0
+	for i < len(w) && tokenTable[w[i]] {
+		i++
+	}
+	if i == 0 || i == len(w) || w[i] != ':' {
+		return nil, nil, 0, false
+	}
+	c := i
+	i++
+	for i < len(w) && fieldValueTable[w[i]] {
+		i++
+	}
+	end := i
+	if i < len(w) && w[i] == '\r' {
+		i++
+	}
+	// w[i] must be the LF, and b must hold the byte after it.
+	if i+1 >= len(b) || i >= len(w) || w[i] != '\n' || isOWS(b[i+1]) {
+		return nil, nil, 0, false
+	}
+	d.lines++
+	d.fields++
+	d.used += i + 1
+	return b[:c], trimOWS(b[c+1 : end]), i + 1, true
 }
 
 // unfold continues the field whose first line is b[:n] and whose trimmed

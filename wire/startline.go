@@ -104,8 +104,10 @@ func parseVersion(p []byte) (Version, bool) {
 // separates the parts.
 //
 // On incomplete input it returns (StatusLine{}, 0, ErrNeedMore), unless
-// the line can no longer end within lim.MaxLine bytes: then it returns a
-// *errors.LineTooLongError with LineType "status line".
+// the line can no longer end within lim.MaxLine bytes (then it returns a
+// *errors.LineTooLongError with LineType "status line") or its first
+// bytes already differ from "HTTP/" (then it returns the
+// *errors.BadStatusLineError at once, with Line holding the bytes seen).
 func ParseStatusLine(b []byte, lim *Limits) (StatusLine, int, error) {
 	max := DefaultLimits.MaxLine
 	if lim != nil && lim.MaxLine > 0 {
@@ -116,6 +118,12 @@ func ParseStatusLine(b []byte, lim *Limits) (StatusLine, int, error) {
 		return StatusLine{}, 0, err
 	}
 	if i < 0 {
+		// Fail early on bytes that cannot start a status line (a TLS
+		// ServerHello, an HTTP/0.9 body) rather than wait for a LF that
+		// may never come.
+		if k := min(len(b), len(httpPrefix)); string(b[:k]) != httpPrefix[:k] {
+			return StatusLine{}, 0, badStatus(b, "does not start with HTTP/")
+		}
 		return StatusLine{}, 0, ErrNeedMore
 	}
 	line := cutLine(b, i)
