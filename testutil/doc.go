@@ -11,11 +11,25 @@
 // # Peers
 //
 //   - [FakeDialer] and [FakeConn]: canned replies, recorded writes, no
-//     goroutines (Python's FakeSocket).
+//     goroutines (Python's FakeSocket). Created inside a testing/synctest
+//     bubble, their hangs and deadlines run on the bubble's fake clock.
 //   - [PipeDialer]: net.Pipe with a goroutine playing a [Script] of
 //     expected bytes and replies.
 //   - [NewServer], [NewHTTPServer]: loopback TCP and net/http servers.
 //   - [NewConnectProxy], [NewSOCKS5Server]: loopback proxies.
+//
+// # Transcripts
+//
+// [ParseTranscript], [FormatTranscript] and [LoadScript] read and write
+// recorded conversations in x/crypto/ssh's ">>> Flow N (client to
+// server)" + hex dump format, kept under testdata/; [Record] captures one
+// against a reference peer when a test runs with its -update flag, and
+// [ScriptFromFlows] replays it through a [PipeDialer].
+//
+// # Examples
+//
+// Runnable examples get no *testing.T: [NewExampleTB] supplies a
+// testing.TB whose Close runs the cleanups.
 //
 // # Faults
 //

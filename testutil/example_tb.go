@@ -45,6 +45,16 @@ func (e *ExampleTB) Cleanup(f func()) {
 	e.mu.Unlock()
 }
 
+// TempDir returns a new temporary directory, removed on Close.
+func (e *ExampleTB) TempDir() string {
+	dir, err := os.MkdirTemp("", "httpstack-example-")
+	if err != nil {
+		e.Fatalf("testutil: TempDir: %v", err)
+	}
+	e.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 // Helper does nothing.
 func (e *ExampleTB) Helper() {}
 

@@ -10,7 +10,7 @@ import (
 )
 
 // leakWait is how long a leak check polls for goroutines to exit.
-const leakWait = 5 * time.Second
+var leakWait = 5 * time.Second
 
 // ignoredStacks marks goroutines that belong to the runtime or the test
 // framework rather than to code under test.

@@ -2,6 +2,8 @@ package testutil
 
 import (
 	"crypto/tls"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -112,7 +114,22 @@ type Server struct {
 // open connection and waits (bounded) for the handlers.
 func NewServer(t testing.TB, handler func(net.Conn)) *Server {
 	t.Helper()
-	s := &Server{ln: listenLoopback(t)}
+	return newServer(t, listenLoopback(t), handler)
+}
+
+// NewUnixServer is [NewServer] on a Unix domain socket at path (for
+// example filepath.Join(t.TempDir(), "s.sock")); Addr returns path.
+func NewUnixServer(t testing.TB, path string, handler func(net.Conn)) *Server {
+	t.Helper()
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatalf("testutil: listen on unix socket %q: %v", path, err)
+	}
+	return newServer(t, ln, handler)
+}
+
+func newServer(t testing.TB, ln net.Listener, handler func(net.Conn)) *Server {
+	s := &Server{ln: ln}
 	s.g.serve(s.ln, func() {
 		s.mu.Lock()
 		s.accepted++
@@ -125,7 +142,7 @@ func NewServer(t testing.TB, handler func(net.Conn)) *Server {
 	return s
 }
 
-// Addr returns the server's host:port.
+// Addr returns the server's host:port (or socket path).
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Accepted returns how many connections the server has accepted.
@@ -156,7 +173,7 @@ func NewHTTPServer(t testing.TB, h http.Handler, tlsConfig *tls.Config) *HTTPSer
 		srv: &http.Server{
 			Handler:           h,
 			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          nil,
+			ErrorLog:          log.New(io.Discard, "", 0), // expected handshake failures are noise
 		},
 	}
 	s.srv.SetKeepAlivesEnabled(true)

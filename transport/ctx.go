@@ -62,5 +62,5 @@ func contextError(ctx context.Context, err error) error {
 	if cerr == nil || errors.Is(err, cerr) {
 		return err
 	}
-	return fmt.Errorf("%w (%w)", cerr, err)
+	return fmt.Errorf("http: %w (%w)", cerr, err)
 }

@@ -30,7 +30,19 @@ func SOCKS5(proxyAddr string, auth *proxy.Auth, forward Dialer) (Dialer, error) 
 	if !ok {
 		return nil, errors.Wrapf(errors.ErrHTTP, "http: SOCKS5 dialer %T has no DialContext", d)
 	}
-	return cd, nil
+	return socksDialer{cd}, nil
+}
+
+// socksDialer makes the errors of x/net/proxy's dialer match ctx's error
+// when ctx ended the exchange (proxy reports the I/O timeout it caused).
+type socksDialer struct{ d proxy.ContextDialer }
+
+func (s socksDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	c, err := s.d.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, contextError(ctx, err)
+	}
+	return c, nil
 }
 
 // forwardDialer adapts a Dialer to x/net/proxy's Dialer and ContextDialer;

@@ -232,10 +232,10 @@ func TestTLSHandshakePipe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	readHi(t, c)
 	if err := <-done; err != nil {
 		t.Fatalf("server: %v", err)
 	}
-	readHi(t, c)
 	if got := c.ConnectionState().ServerName; got != "example.com" {
 		t.Errorf("ServerName = %q", got)
 	}

@@ -70,7 +70,7 @@ func (t *Tunnel) DialContext(ctx context.Context, network, address string) (net.
 	}
 	conn, err := t.Base.DialContext(ctx, network, t.Proxy)
 	if err != nil {
-		return nil, err
+		return nil, errors.Wrapf(err, "http: dialing proxy %s", t.Proxy)
 	}
 	return t.handshake(ctx, conn, req)
 }

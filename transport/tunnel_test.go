@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -221,7 +224,9 @@ func TestTunnelReply(t *testing.T) {
 			reply: "garbage\r\n\r\n",
 			wantErr: func(err error) bool {
 				var bs *errors.BadStatusLineError
-				return errors.As(err, &bs) && bs.Line == "garbage"
+				// wire may reject at the first bytes that cannot start
+				// "HTTP/", before the whole line has arrived.
+				return errors.As(err, &bs) && bs.Line != "" && strings.HasPrefix("garbage", bs.Line)
 			},
 		},
 		{
@@ -402,15 +407,26 @@ func TestTunnelCancel(t *testing.T) {
 	}
 }
 
+// TestTunnelDeadline runs under testing/synctest: the proxy never
+// answers, and the fake clock reaches the context's deadline at once.
 func TestTunnelDeadline(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20e6)
-	defer cancel()
-	fd := testutil.NewFakeDialerReplies(testutil.FakeReply{Hang: true})
-	tun := &Tunnel{Base: fd, Proxy: "proxy:3128"}
-	_, err := tun.DialContext(ctx, "tcp", "example.com:443")
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("DialContext = %v, want context.DeadlineExceeded", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		fd := testutil.NewFakeDialerReplies(testutil.FakeReply{Data: "HTTP/1.1 200 OK\r\n", Hang: true})
+		tun := &Tunnel{Base: fd, Proxy: "proxy:3128"}
+		start := time.Now()
+		_, err := tun.DialContext(ctx, "tcp", "example.com:443")
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("DialContext = %v, want context.DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d != time.Minute {
+			t.Errorf("failed after %v of fake time, want exactly the 1m deadline", d)
+		}
+		if !fd.Conns()[0].Closed() {
+			t.Error("proxy conn left open")
+		}
+	})
 }
 
 func TestTunnelHandshakeAlreadyCancelled(t *testing.T) {

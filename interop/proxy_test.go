@@ -1,0 +1,162 @@
+//go:build interop
+
+package interop
+
+import (
+	"crypto/tls"
+	"net"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/httpstack/httpstack/client"
+	"github.com/httpstack/httpstack/errors"
+)
+
+// proxies are the forward proxies the proxy tests run against.
+var proxies = []struct {
+	name string
+	env  string
+}{
+	{"squid", envSquid},
+	{"tinyproxy", envTinyproxy},
+}
+
+// TestTunnel reaches nginx's TLS port through each proxy's CONNECT and
+// keeps the tunnel for several requests.
+func TestTunnel(t *testing.T) {
+	for _, px := range proxies {
+		t.Run(px.name, func(t *testing.T) {
+			proxy := need(t, px.env)
+			host, port := splitAddr(t, need(t, envNginxTLS))
+			ctx := testContext(t)
+			c, p := dialTLS(t, proxy, &tls.Config{RootCAs: caPool(t)})
+			if err := c.SetTunnel(host, port, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range staticFiles {
+				resp, got := exchange(t, ctx, c, "GET", "/"+f.name, nil, nil)
+				wantStatus(t, resp, 200)
+				wantBody(t, got, docFile(t, f.name))
+			}
+			wantDials(t, p, 1)
+			if p.dials[0] != proxy {
+				t.Errorf("dialled %s, want the proxy %s", p.dials[0], proxy)
+			}
+			if len(p.handshakes) != 1 {
+				t.Fatalf("handshakes = %d, want 1", len(p.handshakes))
+			}
+			wantHandshake(t, p.handshakes[0])
+			if h := c.ProxyResponseHeaders(); h == nil {
+				t.Error("ProxyResponseHeaders = nil after a CONNECT")
+			} else {
+				t.Logf("proxy reply headers: %v", h)
+			}
+			// The Host sent inside the tunnel is the origin's.
+			if want := "\r\nHost: " + net.JoinHostPort(host, strconv.Itoa(port)) + "\r\n"; !contains(p.sent.Bytes(), want) {
+				t.Errorf("no %q in what was sent", want)
+			}
+		})
+	}
+}
+
+// TestTunnelRefused asks each proxy for a CONNECT to a port it does not
+// allow (nginx's plain port) and expects a *errors.TunnelError 403.
+func TestTunnelRefused(t *testing.T) {
+	for _, px := range proxies {
+		t.Run(px.name, func(t *testing.T) {
+			proxy := need(t, px.env)
+			host, port := splitAddr(t, need(t, envNginx))
+			ctx := testContext(t)
+			c, p := dial(t, proxy)
+			if err := c.SetTunnel(host, port, nil); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 2 { // refused again on a new dial: the Conn is not stuck
+				err := c.Request(ctx, "GET", "/one.bin", nil, nil)
+				var te *errors.TunnelError
+				if !errors.As(err, &te) {
+					t.Fatalf("request %d: error %v (%T), want *errors.TunnelError", i+1, err, err)
+				}
+				if te.Status != 403 {
+					t.Errorf("request %d: TunnelError.Status = %d %q, want 403", i+1, te.Status, te.Reason)
+				}
+				if !errors.Is(err, errors.ErrTunnel) {
+					t.Errorf("request %d: error does not match ErrTunnel", i+1)
+				}
+				if h := c.ProxyResponseHeaders(); len(h) == 0 {
+					t.Errorf("request %d: ProxyResponseHeaders empty after a refusal", i+1)
+				}
+			}
+			wantDials(t, p, 2)
+		})
+	}
+}
+
+// TestForwardProxy sends absolute-form requests through each proxy to the
+// plain origins. Squid keeps the client connection open. tinyproxy closes
+// it after every response without saying so (it relays the origin's
+// "HTTP/1.1" status line and drops the "Connection: close"), so there the
+// second request on the connection fails as Python's does, with
+// ErrRemoteDisconnected (or a reset), and the third one dials again.
+func TestForwardProxy(t *testing.T) {
+	targets := []struct {
+		name string
+		env  string
+		path string
+		want func(t *testing.T) []byte
+	}{
+		{"nginx", envNginx, "/1m1.bin", func(t *testing.T) []byte { return docFile(t, "1m1.bin") }},
+		{"apache", envApache, "/64k.bin", func(t *testing.T) []byte { return docFile(t, "64k.bin") }},
+		{"nginx-chunked", envNginx, "/backend/stream?size=300001&chunk=6000", func(t *testing.T) []byte {
+			needBackend(t)
+			return pattern(300001)
+		}},
+	}
+	for _, px := range proxies {
+		for _, tg := range targets {
+			t.Run(px.name+"/"+tg.name, func(t *testing.T) {
+				proxy := need(t, px.env)
+				origin := need(t, tg.env)
+				want := tg.want(t)
+				ctx := testContext(t)
+				c, p := dial(t, proxy)
+				resp, got := exchange(t, ctx, c, "GET", "http://"+origin+tg.path, nil, nil)
+				wantStatus(t, resp, 200)
+				wantBody(t, got, want)
+				t.Logf("framing: Transfer-Encoding %q Content-Length %q",
+					resp.Header.Get("Transfer-Encoding"), resp.Header.Get("Content-Length"))
+				if !resp.Header.Has("Via") {
+					t.Errorf("no Via header from the proxy: %v", resp.Header)
+				}
+				if want := "\r\nHost: " + origin + "\r\n"; !contains(p.sent.Bytes(), want) {
+					t.Errorf("no %q in what was sent", want)
+				}
+				dials := 1
+				if px.name == "tinyproxy" {
+					if h := resp.Header.Get("Connection"); h != "" {
+						t.Logf("tinyproxy now sends Connection: %q; update this test", h)
+					}
+					err := c.Request(ctx, "GET", "http://"+origin+"/one.bin", nil, nil)
+					if err == nil {
+						var r *client.Response
+						r, err = c.GetResponse(ctx)
+						if err == nil {
+							r.Close()
+							t.Fatalf("second request on a connection tinyproxy closed: got %d, want an error", r.Status)
+						}
+					}
+					// ErrRemoteDisconnected ⇒ ECONNRESET; EPIPE if the write met the reset.
+					if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+						t.Fatalf("second request: %v, want ErrRemoteDisconnected, ECONNRESET or EPIPE", err)
+					}
+					t.Logf("second request on the closed connection: %v", err)
+					dials = 2
+				}
+				resp, _ = exchange(t, ctx, c, "GET", "http://"+origin+"/missing.bin", nil, nil)
+				wantStatus(t, resp, 404)
+				wantDials(t, p, dials)
+			})
+		}
+	}
+}
