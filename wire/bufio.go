@@ -37,6 +37,10 @@ func (r *itemReader) decode(dec func([]byte) (int, error), lookahead bool) (n in
 		if len(buf) == 0 {
 			return 0, false, perr
 		}
+		if b := br.Buffered(); b > len(buf) {
+			// Peek(1) filled the buffer: show the decoder all of it.
+			buf, _ = br.Peek(b)
+		}
 		n, err := dec(buf)
 		if err != ErrNeedMore {
 			return n, true, err

@@ -198,3 +198,14 @@ func TestAdaptersMaxLine(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStatusLineWholeLineInError checks that a status line rejected
+// early is reported with everything already received, not one byte.
+func TestReadStatusLineWholeLineInError(t *testing.T) {
+	br := bufio.NewReader(strings.NewReader("garbage\r\n\r\n"))
+	_, err := ReadStatusLine(br, nil)
+	var bsl *errors.BadStatusLineError
+	if !errors.As(err, &bsl) || bsl.Line != "garbage" {
+		t.Fatalf("err = %v, want BadStatusLineError with Line \"garbage\"", err)
+	}
+}
