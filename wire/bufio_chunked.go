@@ -17,9 +17,9 @@ import (
 // Read returns decoded body bytes; after the trailer section's final CRLF
 // it returns io.EOF, and [ChunkedReader.Trailer] then holds the trailer
 // fields. Bytes after the body stay in the bufio.Reader, unless the
-// scratch buffer had to take them (only when a single line did not fit
-// the bufio.Reader's buffer); use a buffer of at least Limits.MaxLine
-// bytes when later bytes must stay there.
+// scratch buffer had to take them (only when a line did not fit the
+// bufio.Reader's buffer): [ChunkedReader.Leftover] then returns them, and
+// a caller that cannot put them back must not reuse the connection.
 //
 // A ChunkedReader is not safe for concurrent use.
 type ChunkedReader struct {
@@ -64,6 +64,9 @@ func (r *ChunkedReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if k, err := r.readDirect(p); k > 0 || err != nil {
+		return k, err
+	}
 	n := 0
 	for {
 		in := r.input()
@@ -97,6 +100,39 @@ func (r *ChunkedReader) Read(p []byte) (int, error) {
 			}
 		}
 	}
+}
+
+// Leftover returns the bytes after the body's end that r took out of the
+// bufio.Reader into its scratch buffer, or nil. It is nil unless a chunk
+// line or trailer line was longer than the bufio.Reader's buffer. The
+// slice is valid until the next Reset.
+func (r *ChunkedReader) Leftover() []byte {
+	if !r.dec.Done() || r.pendOff == len(r.pend) {
+		return nil
+	}
+	return r.pend[r.pendOff:]
+}
+
+// readDirect reads chunk data straight from br into p when nothing is
+// buffered, so that a large p is filled by the underlying reader with no
+// copy through br's buffer. It returns 0, nil when it does not apply.
+func (r *ChunkedReader) readDirect(p []byte) (int, error) {
+	if r.dec.state != stateData || r.dec.err != nil || r.pendOff < len(r.pend) || r.br.Buffered() > 0 {
+		return 0, nil
+	}
+	if int64(len(p)) > r.dec.remaining {
+		p = p[:r.dec.remaining]
+	}
+	k, err := r.br.Read(p)
+	r.dec.skipData(k)
+	if k > 0 {
+		return k, nil
+	}
+	if err != nil {
+		r.err = eofIsUnexpected(err)
+		return 0, r.err
+	}
+	return 0, nil
 }
 
 // Trailer returns the trailer fields received so far, copied into

@@ -116,7 +116,8 @@ const (
 // bytes (*errors.LineTooLongError with LineType "chunk size"); its
 // extensions, from the end of the size digits to the CR, at most
 // Limits.MaxChunkExtension bytes (LineType "chunk extension"). Both are
-// enforced before the line's end arrives. Trailers are decoded by a
+// enforced before the line's end arrives: the error comes as soon as the
+// bytes held show that the CRLF cannot end the line within the limit. Trailers are decoded by a
 // [HeaderDecoder] reset for trailers, so they count against
 // Limits.MaxTrailers and the header line and byte limits.
 //
@@ -277,11 +278,17 @@ func (d *ChunkedDecoder) data(b []byte, off, max int) (ChunkEvent, int, error) {
 	if k > max && max > 0 {
 		k = max
 	}
+	d.skipData(k)
+	return ChunkEvent{Kind: ChunkData, Data: b[off : off+k]}, off + k, nil
+}
+
+// skipData records that the caller took k bytes of the current chunk's
+// data (0 <= k <= Remaining()) without passing them through Next.
+func (d *ChunkedDecoder) skipData(k int) {
 	d.remaining -= int64(k)
 	if d.remaining == 0 {
 		d.state = stateDataCRLF
 	}
-	return ChunkEvent{Kind: ChunkData, Data: b[off : off+k]}, off + k, nil
 }
 
 // trailer decodes one step of the trailer section at b[off:], failing d
@@ -356,15 +363,13 @@ func (d *ChunkedDecoder) sizeLine(b []byte) (int64, int, error) {
 		if i == 16 {
 			return 0, 0, errSizeTooLong
 		}
-		if i >= maxLine {
+		if i+3 > maxLine {
+			// The CRLF cannot follow within the limit.
 			return 0, 0, &errors.LineTooLongError{LineType: "chunk size", Limit: maxLine}
 		}
 		size = size<<4 | uint64(v)
 	}
 	if i == len(b) {
-		if i >= maxLine {
-			return 0, 0, &errors.LineTooLongError{LineType: "chunk size", Limit: maxLine}
-		}
 		return 0, 0, ErrNeedMore
 	}
 	if i == 0 {
@@ -397,7 +402,7 @@ func (d *ChunkedDecoder) sizeLine(b []byte) (int64, int, error) {
 		if c == '\n' {
 			return 0, 0, errBareLF
 		}
-		if i >= maxLine {
+		if i+3 > maxLine {
 			return 0, 0, &errors.LineTooLongError{LineType: "chunk size", Limit: maxLine}
 		}
 		if i-extStart >= maxExt {
@@ -470,9 +475,6 @@ func (d *ChunkedDecoder) sizeLine(b []byte) (int64, int, error) {
 			}
 			state = extQuoted
 		}
-	}
-	if i >= maxLine {
-		return 0, 0, &errors.LineTooLongError{LineType: "chunk size", Limit: maxLine}
 	}
 	return 0, 0, ErrNeedMore
 }

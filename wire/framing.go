@@ -85,7 +85,15 @@ type Framing struct {
 func BodyFraming(method string, code int, transferEncoding, contentLength []string, lim *Limits) (Framing, error) {
 	// Step 1: a response to HEAD, and every 1xx, 204 and 304 response,
 	// ends with its header section, whatever framing fields it carries.
+	// A Content-Length it carries must still be well formed: differing
+	// or malformed values are refused here as everywhere (Go's
+	// net/http does the same), so no message is framed two ways.
 	if method == "HEAD" || (code >= 100 && code < 200) || code == 204 || code == 304 {
+		if len(contentLength) > 0 {
+			if _, err := ParseContentLength(contentLength); err != nil {
+				return Framing{}, err
+			}
+		}
 		return Framing{Kind: FrameNone}, nil
 	}
 

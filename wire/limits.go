@@ -32,10 +32,12 @@ type Limits struct {
 	MaxChunkExtension int
 
 	// MaxChunkOverhead bounds the framing bytes (size lines, extensions,
-	// CRLFs) a chunked body may spend on top of its data, per 1 KiB of
-	// data plus a fixed allowance, so that a body made of tiny chunks
-	// cannot make the reader loop without progress. It is the number of
-	// framing bytes allowed before the ratio is checked.
+	// CRLFs) a chunked body may spend beyond what its data earns, so that
+	// a body made of tiny chunks with long extensions cannot keep the
+	// reader busy without progress (CVE-2023-39326). As in Go's
+	// net/http, each chunk charges its size line plus the CRLF after its
+	// data and earns 16 bytes plus twice its size; the running excess
+	// never drops below zero and may not exceed MaxChunkOverhead.
 	MaxChunkOverhead int
 
 	// RejectObsFold makes header decoders reject obsolete line folding
