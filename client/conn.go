@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,10 +53,9 @@ type Conn struct {
 	// Guarded by mu: the socket and what Close from another goroutine needs.
 	mu          sync.Mutex
 	nc          net.Conn
-	busy        bool // a call is in progress
-	aborted     bool // Close ran while busy
-	proxyHeader message.Header
-	proxySent   bool // a CONNECT was sent on some connection
+	busy        bool           // a call is in progress
+	aborted     bool           // Close ran while busy
+	proxyHeader message.Header // nil until a CONNECT reply head is parsed
 
 	deadline time.Time // the deadline last set on nc
 }
@@ -130,9 +130,11 @@ func (c *Conn) SetDebugLevel(level int) { c.debugLevel = level }
 // carry a port as "host:port" or "[v6]:port"; port 0 means the default port
 // of the connection (80, or 443 for NewTLS). header is sent with the
 // CONNECT request (for example Proxy-Authorization); a Host field in it
-// replaces the automatic one. Host and header are validated here, so
-// nothing malformed is ever sent. SetTunnel on a connected Conn is an
-// error, as in Python.
+// replaces the automatic one. Host, port and header are validated here
+// (*errors.InvalidURLError, *errors.HeaderError), so nothing malformed is
+// ever sent, and a rejected call leaves the previous setting in force.
+// SetTunnel on a connected Conn is an error matching ErrInvalidArgument,
+// as in Python.
 func (c *Conn) SetTunnel(host string, port int, header message.Header) error {
 	c.mu.Lock()
 	connected := c.nc != nil
@@ -143,6 +145,10 @@ func (c *Conn) SetTunnel(host string, port int, header message.Header) error {
 	hp, err := parseHostPort(host, port, c.defaultPort)
 	if err != nil {
 		return err
+	}
+	if strings.ContainsAny(hp.host, "/@[]") {
+		// transport.Tunnel would refuse these when dialling; say so now.
+		return &errors.InvalidURLError{URL: host, Reason: "tunnel host can't contain '/', '@' or brackets"}
 	}
 	for _, f := range header {
 		if _, err := wire.AppendField(nil, f.Name, f.Value); err != nil {
@@ -156,16 +162,12 @@ func (c *Conn) SetTunnel(host string, port int, header message.Header) error {
 
 // ProxyResponseHeaders returns the header fields of the proxy's reply to
 // the last CONNECT request, also after the proxy refused it (Python's
-// get_proxy_response_headers). It returns nil when no CONNECT was sent.
+// get_proxy_response_headers); a reply without fields gives an empty,
+// non-nil Header. It returns nil when no CONNECT was sent, or when the
+// last reply could not be parsed, as Python returns None.
 func (c *Conn) ProxyResponseHeaders() message.Header {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.proxySent {
-		return nil
-	}
-	if c.proxyHeader == nil {
-		return message.Header{}
-	}
 	return c.proxyHeader
 }
 
@@ -175,7 +177,8 @@ func (c *Conn) ProxyResponseHeaders() message.Header {
 func (c *Conn) Connect(ctx context.Context) (err error) {
 	c.enter()
 	defer c.exit(&err)
-	return c.connect(ctx)
+	_, err = c.connect(ctx)
+	return err
 }
 
 // Close closes the socket, forgets any request being built and closes the
@@ -265,13 +268,16 @@ func (c *Conn) detachConn() {
 	c.deadline = time.Time{}
 }
 
-// connect dials the chain TCP → [Tunnel] → [TLS] if not connected.
-func (c *Conn) connect(ctx context.Context) error {
-	if c.conn() != nil {
-		return nil
+// connect dials the chain TCP → [Tunnel] → [TLS] if not connected, and
+// returns the socket to use. Callers use that value rather than reading
+// c.nc again, which a concurrent Close may have cleared (the socket is
+// then closed, and I/O on it fails).
+func (c *Conn) connect(ctx context.Context) (net.Conn, error) {
+	if nc := c.conn(); nc != nil {
+		return nc, nil
 	}
 	if err := ctx.Err(); err != nil {
-		return errors.Wrap(err, "http: connect")
+		return nil, errors.Wrap(err, "http: connect")
 	}
 	if t := c.cfg.trace; t != nil && t.Connect != nil {
 		t.Connect(c.target.host, c.target.port)
@@ -284,7 +290,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	d, address := c.dialChain()
 	nc, err := d.DialContext(ctx, "tcp", address)
 	if err != nil {
-		return errors.Wrapf(err, "http: connect to %s", address)
+		return nil, errors.Wrapf(err, "http: connect to %s", address)
 	}
 	if tc, ok := nc.(*tls.Conn); ok {
 		if t := c.cfg.trace; t != nil && t.TLSHandshakeDone != nil {
@@ -292,6 +298,13 @@ func (c *Conn) connect(ctx context.Context) error {
 		}
 	}
 	c.mu.Lock()
+	if c.aborted {
+		// Close ran during the dial: the new socket must not carry the
+		// request, nor outlive the call.
+		c.mu.Unlock()
+		nc.Close()
+		return nil, errors.Wrap(net.ErrClosed, "http: connection closed while dialling")
+	}
 	c.nc = nc
 	c.mu.Unlock()
 	if c.br == nil {
@@ -300,7 +313,7 @@ func (c *Conn) connect(ctx context.Context) error {
 		c.br.Reset(nc)
 	}
 	c.deadline = time.Time{}
-	return nil
+	return nc, nil
 }
 
 // readBufferSize is the size of the connection's read buffer.
@@ -320,7 +333,6 @@ func (c *Conn) dialChain() (d transport.Dialer, address string) {
 	address = joinHostPort(c.target.host, c.target.port)
 	if c.tunnel != nil {
 		c.mu.Lock()
-		c.proxySent = true
 		c.proxyHeader = nil
 		c.mu.Unlock()
 		d = &transport.Tunnel{
@@ -339,6 +351,9 @@ func (c *Conn) dialChain() (d transport.Dialer, address string) {
 }
 
 func (c *Conn) onProxyResponse(code int, reason string, h message.Header) {
+	if h == nil {
+		h = message.Header{}
+	}
 	c.mu.Lock()
 	c.proxyHeader = h
 	c.mu.Unlock()

@@ -3,6 +3,7 @@ package client
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
@@ -24,11 +25,15 @@ type hostPort struct {
 // parseHostPort splits "host", "host:port", "[v6]" or "[v6]:port" (Python's
 // _get_hostport). explicitPort, when non-zero, overrides any port in the
 // string, as Python's port argument does; the host is then taken whole
-// (brackets removed). A non-numeric or empty port is *InvalidURLError; so
-// is a host with control characters, space or DEL.
+// (brackets removed). A non-numeric, empty or out-of-range port is
+// *InvalidURLError; so is a host with control characters, space or DEL,
+// or a non-ASCII one that is not valid UTF-8 or fails IDNA.
 func parseHostPort(s string, explicitPort, defaultPort int) (hostPort, error) {
 	if err := validateHost(s); err != nil {
 		return hostPort{}, err
+	}
+	if explicitPort < 0 || explicitPort > 65535 {
+		return hostPort{}, invalidPort(itoa(explicitPort))
 	}
 	host, portStr, hasPort := s, "", false
 	if explicitPort == 0 {
@@ -70,6 +75,10 @@ func parseHostPort(s string, explicitPort, defaultPort int) (hostPort, error) {
 	}
 	if host == "" {
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "empty host"}
+	}
+	if !utf8.ValidString(host) {
+		// idna would quietly map the bad bytes to some other name.
+		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "host is not valid UTF-8"}
 	}
 	ascii, err := asciiHost(host)
 	if err != nil {
@@ -166,7 +175,9 @@ func joinHostPort(host string, port int) string {
 // absolute. Like Python it requires the target to start with lowercase
 // "http"; unlike Python it drops userinfo, which RFC 9110 §7.2 forbids in
 // Host and which would leak credentials. An IPv6 zone is cut as Python
-// does ("[fe80::1%25eth0]:8080" gives "[fe80::1]").
+// does ("[fe80::1%25eth0]:8080" gives "[fe80::1]"); a '%' outside brackets
+// is a percent-encoded octet of a registered name and is kept (Python
+// fails an assertion there).
 func absoluteNetloc(target string) string {
 	if !strings.HasPrefix(target, "http") {
 		return ""
@@ -188,8 +199,10 @@ func absoluteNetloc(target string) string {
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
 		rest = rest[at+1:]
 	}
-	if pct := strings.IndexByte(rest, '%'); pct >= 0 {
-		rest = rest[:pct] + "]"
+	if strings.HasPrefix(rest, "[") {
+		if pct := strings.IndexByte(rest, '%'); pct >= 0 {
+			rest = rest[:pct] + "]"
+		}
 	}
 	return rest
 }

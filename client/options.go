@@ -62,7 +62,7 @@ func WithSourceAddress(addr string) Option {
 func WithBlocksize(n int) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return errors.Wrapf(errors.ErrInvalidArgument, "blocksize %d", n)
+			return errors.Wrapf(errors.ErrInvalidArgument, "http: blocksize %d", n)
 		}
 		c.blocksize = n
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"iter"
+	"net"
 	"strconv"
 
 	"github.com/httpstack/httpstack/errors"
@@ -23,14 +24,18 @@ import (
 //     [EncodeChunked]. Else the framing follows the body: nil gives
 //     "Content-Length: 0" for POST, PUT and PATCH (any case) and nothing
 //     for other methods; a string or []byte gives its length; an io.Reader
-//     or an iter.Seq[[]byte] is sent chunked, Blocksize bytes at a time
-//     for a reader, empty pieces skipped.
+//     or an iter.Seq[[]byte] (a plain func(yield func([]byte) bool) too)
+//     is sent chunked, Blocksize bytes at a time for a reader, empty
+//     pieces skipped.
 //
 // Everything is validated before the first byte is written: a bad method
 // is ErrInvalidMethod, a bad target *InvalidURLError, a bad field
 // *HeaderError and an unsupported body type ErrInvalidBody, and after any
 // of them the connection is Idle again with nothing buffered. The head is
-// written in one Write. A connect failure also leaves the connection Idle.
+// written in one Write, together with a string or []byte body of up to
+// 16 KiB; a larger one takes a second Write, a chunked body one Write per
+// chunk and one for the last chunk. A connect failure also leaves the
+// connection Idle.
 func (c *Conn) Request(ctx context.Context, method, target string, body any, header message.Header, opts ...RequestOption) (err error) {
 	c.enter()
 	defer c.exit(&err)
@@ -172,8 +177,10 @@ func (c *Conn) putHeader(name string, values ...string) error {
 // nil (Python's endheaders). The connection is dialled first if needed.
 // body is a string, []byte, io.Reader or iter.Seq[[]byte]; with
 // [EncodeChunked] it is sent with chunked framing (the caller's headers
-// must say so), otherwise as it is. It is an error unless a request was
-// started (*StateError matching ErrCannotSendHeader).
+// must say so), otherwise as it is; a nil body with EncodeChunked is an
+// empty chunked body, "0\r\n\r\n" (Python sends nothing, leaving the
+// message unterminated). It is an error unless a request was started
+// (*StateError matching ErrCannotSendHeader).
 func (c *Conn) EndHeaders(ctx context.Context, body any, opts ...RequestOption) (err error) {
 	c.enter()
 	defer c.exit(&err)
@@ -193,18 +200,25 @@ func (c *Conn) EndHeaders(ctx context.Context, body any, opts ...RequestOption) 
 
 // Send writes data on the connection, dialling first if needed (Python's
 // send). data is a string, []byte, io.Reader (read Blocksize bytes at a
-// time) or iter.Seq[[]byte]. It does not change the request state: it is
-// the low-level way to send a body after EndHeaders.
+// time, one Write per block) or iter.Seq[[]byte] (one Write per non-empty
+// piece), written as it is. It works in any state and neither changes the
+// request state nor touches a head being built: it is the low-level way
+// to send a body after EndHeaders.
 func (c *Conn) Send(ctx context.Context, data any) (err error) {
 	c.enter()
 	defer c.exit(&err)
 	if err := checkBody(data); err != nil {
 		return err
 	}
-	if err := c.connect(ctx); err != nil {
+	if s, ok := data.(string); ok {
+		// writeBody would copy a string into c.buf, which may hold the
+		// head of a request being built.
+		data = []byte(s)
+	}
+	nc, err := c.connect(ctx)
+	if err != nil {
 		return err
 	}
-	nc := c.conn()
 	g := c.arm(ctx, nc)
 	err = c.writeBody(&g, nc, data, false)
 	if g.disarm() && err == nil {
@@ -221,14 +235,14 @@ const maxCoalesce = 16 << 10
 func (c *Conn) endHeaders(ctx context.Context, body any, chunked bool) error {
 	c.buf = append(c.buf, "\r\n"...)
 	c.requestSent()
-	if err := c.connect(ctx); err != nil {
+	nc, err := c.connect(ctx)
+	if err != nil {
 		c.abandonRequest()
 		c.dropConn()
 		return err
 	}
-	nc := c.conn()
 	g := c.arm(ctx, nc)
-	err := c.writeHead(&g, nc, body, chunked)
+	err = c.writeHead(&g, nc, body, chunked)
 	if g.disarm() {
 		c.abandonRequest()
 		c.dropConn()
@@ -248,7 +262,7 @@ func (c *Conn) endHeaders(ctx context.Context, body any, chunked bool) error {
 }
 
 // writeHead writes the buffered head and the body.
-func (c *Conn) writeHead(g *guard, nc io.Writer, body any, chunked bool) error {
+func (c *Conn) writeHead(g *guard, nc net.Conn, body any, chunked bool) error {
 	head := c.buf
 	// A small body of known length goes out with the head in one Write.
 	if !chunked {
@@ -272,11 +286,16 @@ func (c *Conn) writeHead(g *guard, nc io.Writer, body any, chunked bool) error {
 	if body == nil && !chunked {
 		return nil
 	}
+	// A nil body with chunked framing is an empty body: the last chunk
+	// alone keeps the message well-formed (Python sends nothing).
 	return c.writeBody(g, nc, body, chunked)
 }
 
 // writeBody writes a body, chunk-encoded if chunked.
-func (c *Conn) writeBody(g *guard, nc io.Writer, body any, chunked bool) error {
+func (c *Conn) writeBody(g *guard, nc net.Conn, body any, chunked bool) error {
+	if f, ok := body.(func(func([]byte) bool)); ok {
+		body = iter.Seq[[]byte](f)
+	}
 	switch b := body.(type) {
 	case nil:
 	case []byte:
@@ -333,7 +352,7 @@ func (c *Conn) writeBody(g *guard, nc io.Writer, body any, chunked bool) error {
 }
 
 // writeBlock writes p, as one chunk if chunked (empty p writes nothing).
-func (c *Conn) writeBlock(g *guard, nc io.Writer, p []byte, chunked bool) error {
+func (c *Conn) writeBlock(g *guard, nc net.Conn, p []byte, chunked bool) error {
 	if !chunked {
 		return c.write(g, nc, p)
 	}
@@ -346,14 +365,14 @@ func (c *Conn) writeBlock(g *guard, nc io.Writer, p []byte, chunked bool) error 
 
 // write performs exactly one Write of p, reporting it to the debug output
 // and the trace.
-func (c *Conn) write(g *guard, nc io.Writer, p []byte) error {
+func (c *Conn) write(g *guard, nc net.Conn, p []byte) error {
 	if c.debugLevel > 0 {
 		c.debugf("send: %s\n", quote(p))
 	}
 	if t := c.cfg.trace; t != nil && t.Send != nil {
 		t.Send(p)
 	}
-	c.beforeIO(g, c.conn())
+	c.beforeIO(g, nc)
 	if _, err := nc.Write(p); err != nil {
 		return ioError(g.ctx, "send", err)
 	}
@@ -364,7 +383,7 @@ func (c *Conn) write(g *guard, nc io.Writer, p []byte) error {
 // is written (Python sends the head and then raises TypeError).
 func checkBody(body any) error {
 	switch body.(type) {
-	case nil, string, []byte, io.Reader, iter.Seq[[]byte]:
+	case nil, string, []byte, io.Reader, iter.Seq[[]byte], func(func([]byte) bool):
 		return nil
 	}
 	return errors.Wrapf(errors.ErrInvalidBody, "http: body must be string, []byte, io.Reader or iter.Seq[[]byte], got %T", body)

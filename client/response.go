@@ -51,7 +51,8 @@ type Response struct {
 	left     int64 // FrameLength: bytes still to read
 	br       *bufio.Reader
 	nc       net.Conn
-	own      bool // the response owns nc and closes it when done
+	own      bool  // the response owns nc and closes it when done
+	conn     *Conn // the Conn holding nc while the response is pending
 	cr       *wire.ChunkedReader
 	g        guard
 	timeout  time.Duration
@@ -73,10 +74,23 @@ type Response struct {
 // If the server closed the connection without answering, the error matches
 // ErrRemoteDisconnected. Any error closes the socket and leaves the
 // connection Idle, so the next request dials again (Python leaves it stuck
-// in Request-sent for parse errors).
+// in Request-sent for parse errors); an error never comes with a Response.
+//
+// ctx bounds reading the head and then the body: a context that is done
+// fails the call before any I/O, and one that ends while the body is read
+// makes Read fail with an *errors.IncompleteReadError that also matches
+// the context's error.
 func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 	c.enter()
-	defer c.exit(&err)
+	defer func() {
+		c.exit(&err)
+		if err != nil && resp != nil {
+			// Close aborted the call after the head was read: the
+			// response goes, and with it any socket it took.
+			resp.Close()
+			resp = nil
+		}
+	}()
 	if p := c.pending; p != nil {
 		if p.poisoned.Load() {
 			c.pending = nil
@@ -98,13 +112,20 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 		c.responseStarted()
 		return nil, &errors.StateError{Kind: errors.ErrNotConnected, State: c.state.String()}
 	}
+	if cerr := ctx.Err(); cerr != nil {
+		// Fail before any I/O, as connect does; the unread response
+		// makes the socket useless.
+		c.responseStarted()
+		c.dropConn()
+		return nil, errors.Wrap(cerr, "http: getresponse")
+	}
 	g := c.arm(ctx, nc)
 	resp, err = c.readResponse(&g, nc)
 	c.responseStarted()
 	if err != nil {
 		fired := g.disarm()
 		c.dropConn()
-		if fired || ctx.Err() != nil {
+		if fired || ctxErr(ctx) != nil {
 			return nil, ioError(ctx, "getresponse", err)
 		}
 		return nil, err
@@ -187,6 +208,7 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 		r.own = true
 		c.detachConn()
 	} else {
+		r.conn = c
 		c.pending = r
 	}
 	switch fr.Kind {
@@ -203,7 +225,7 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 	case wire.FrameNone:
 		// Nothing more to read: stop watching the context now. The body
 		// still counts as unread until Read or Close, as in Python.
-		r.g.disarm()
+		r.g.release(nc)
 		if r.own {
 			r.nc.Close()
 		}
@@ -378,7 +400,14 @@ func (r *Response) readChunked(p []byte) (int, error) {
 		if t := r.cr.Trailer(); len(t) > 0 {
 			r.Trailer = message.Header(t)
 		}
+		// A line longer than the read buffer made the chunked reader
+		// take what followed the body out of it; those bytes can't be
+		// put back, so the socket can't serve the next response.
+		spoiled := !r.own && len(r.cr.Leftover()) > 0
 		r.finish()
+		if spoiled {
+			r.dropConn()
+		}
 		if n > 0 {
 			return n, nil
 		}
@@ -416,7 +445,7 @@ func (r *Response) readUntilClose(p []byte) (int, error) {
 // connection is an incomplete read; a context that ended is reported as
 // such.
 func (r *Response) netError(err error, got []byte, expected int64) error {
-	if cerr := r.g.ctx.Err(); cerr != nil {
+	if cerr := ctxErr(r.g.ctx); cerr != nil {
 		return errors.Join(&errors.IncompleteReadError{Partial: clone(got), Expected: expected, Err: err}, cerr)
 	}
 	return &errors.IncompleteReadError{Partial: clone(got), Expected: expected, Err: err}
@@ -439,7 +468,7 @@ func (r *Response) finish() {
 	if r.done.Load() {
 		return
 	}
-	r.g.disarm()
+	r.g.release(r.nc)
 	r.done.Store(true)
 	r.cr = nil
 	if r.own {
@@ -450,20 +479,49 @@ func (r *Response) finish() {
 // fail records a body error: the socket can't be trusted any more.
 func (r *Response) fail(err error) error {
 	r.err = err
-	r.g.disarm()
-	r.poisoned.Store(true)
-	r.nc.Close()
-	r.done.Store(true)
+	r.poison()
 	return err
 }
 
-// WriteTo writes the rest of the body to w (io.WriterTo), so io.Copy
-// streams it without an extra buffer.
+// poison closes the socket of a body that failed or was abandoned unread,
+// whose remaining bytes could otherwise be taken for the next response.
+func (r *Response) poison() {
+	r.g.disarm()
+	r.poisoned.Store(true)
+	r.done.Store(true)
+	r.dropConn()
+}
+
+// dropConn closes the socket and makes the Conn forget it at once, so
+// that its next request dials again instead of writing on a closed
+// socket.
+func (r *Response) dropConn() {
+	if r.conn != nil {
+		r.conn.forgetConn(r.nc)
+	}
+	r.nc.Close()
+}
+
+// forgetConn makes the Conn drop nc, if it still holds it, without
+// touching the request state: a Response calls it when it closes the
+// socket it shared with the Conn.
+func (c *Conn) forgetConn(nc net.Conn) {
+	c.mu.Lock()
+	if c.nc == nc {
+		c.nc = nil
+	}
+	c.mu.Unlock()
+}
+
+// WriteTo writes the rest of the body to w (io.WriterTo), so that
+// io.Copy streams it without a buffer of its own. The part of a
+// Content-Length body already buffered is handed to w without a copy;
+// the rest goes through one 32 KiB buffer. It returns the bytes written
+// and the first error: the body's, as Read returns it, w's, or
+// io.ErrShortWrite when w accepts fewer bytes than given without one.
 func (r *Response) WriteTo(w io.Writer) (int64, error) {
 	var total int64
-	if r.framing.Kind == wire.FrameLength && !r.closed && r.err == nil {
-		// Hand over what is buffered, then let the destination pull
-		// straight from the socket (splice or sendfile where possible).
+	if r.framing.Kind == wire.FrameLength && !r.closed && r.err == nil && !(r.aborted.Load() && !r.own) {
 		for r.left > 0 && r.br.Buffered() > 0 {
 			k := r.br.Buffered()
 			if int64(k) > r.left {
@@ -474,6 +532,9 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 			r.br.Discard(n)
 			r.left -= int64(n)
 			total += int64(n)
+			if err == nil && n < len(b) {
+				err = io.ErrShortWrite
+			}
 			if err != nil {
 				return total, err
 			}
@@ -485,6 +546,9 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 		if n > 0 {
 			m, werr := w.Write(buf[:n])
 			total += int64(m)
+			if werr == nil && m < n {
+				werr = io.ErrShortWrite
+			}
 			if werr != nil {
 				return total, werr
 			}
@@ -499,10 +563,12 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 }
 
 // Close closes the response (Python's close). If the body was not read to
-// the end, what is left of it is discarded when it is already buffered;
-// otherwise the socket is closed so that unread bytes are never taken for
-// the next response (Python leaves them to be misparsed). Close always
-// returns nil.
+// the end, the rest of a Content-Length body on a kept-alive connection
+// is discarded when it is already buffered, and the connection stays
+// usable; any other unread body closes the socket, so that its bytes are
+// never taken for the next response (Python leaves them to be misparsed),
+// and the Conn dials again for its next request. Close always returns
+// nil.
 func (r *Response) Close() error {
 	if r.closed {
 		return nil
@@ -519,10 +585,7 @@ func (r *Response) Close() error {
 		r.left = 0
 		r.finish()
 	default:
-		r.g.disarm()
-		r.poisoned.Store(true)
-		r.done.Store(true)
-		r.nc.Close()
+		r.poison()
 	}
 	return nil
 }

@@ -12,13 +12,17 @@ import (
 // http.client.connect and http.client.send.
 type Trace struct {
 	// Connect is called before every dial with the host and port given
-	// to New (the proxy's, when a tunnel is set).
+	// to New, as [Conn.Host] and [Conn.Port] report them (ASCII after
+	// IDNA, IPv6 without brackets); with a tunnel they are the proxy's.
 	Connect func(host string, port int)
 	// TLSHandshakeDone is called after a TLS handshake succeeded.
 	TLSHandshakeDone func(state tls.ConnectionState)
 	// Send is called with every block written, just before it is
-	// written, so the blocks joined are exactly the bytes on the wire.
-	// data is only valid during the call.
+	// written, each block being exactly one Write: the blocks joined are
+	// the bytes of the requests and of Conn.Send on the wire, before any
+	// TLS encryption. The CONNECT request of a tunnel is written by
+	// transport.Tunnel and is not reported. data is only valid during the
+	// call.
 	Send func(data []byte)
 	// GotFirstResponseByte is called when the first status line of a
 	// response has been read.
