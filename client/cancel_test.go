@@ -419,3 +419,53 @@ func TestCloseDuringGetResponseResult(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelPipelinedSendKeepsPendingBody: a pipelined request whose send
+// is cancelled drops the socket; the response still pending on it must
+// never read the bytes of the socket dialled next.
+func TestCancelPipelinedSendKeepsPendingBody(t *testing.T) {
+	t.Skip(bugDropConnPending)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		sends := 0
+		tr := &Trace{Send: func([]byte) {
+			sends++
+			if sends == 2 {
+				// The pipelined request: cancel it as it is written.
+				cancel()
+				synctest.Wait()
+			}
+		}}
+		d := testutil.NewFakeDialer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", replyRedial)
+		c, err := New("example.com", WithDialer(d), WithTrace(tr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Request(context.Background(), "GET", "/a", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		r0, err := c.GetResponse(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Request(ctx, "GET", "/b", nil, nil)
+		assertErrMatches(t, "cancelled pipelined Request", err, context.Canceled)
+		if err := c.Request(context.Background(), "GET", "/c", nil, nil); err != nil {
+			t.Fatalf("Request after the cancelled one: %v", err)
+		}
+		b, err := readBody(r0, 512)
+		if strings.Contains(string(b), "HTTP/1.1") || err == nil {
+			t.Fatalf("the pending response read %q, %v: bytes of another socket, or no error for its cut body", b, err)
+		}
+	})
+}
+
+// bugDropConnPending explains the skipped test: conn.go's dropConn (used
+// by request.go's endHeaders when a connect or a send fails with the
+// context ended) closes the socket but leaves c.pending attached, and
+// connect() then Resets the shared c.br for the next socket, so the
+// still-pending response reads the new connection's bytes as its body.
+// dropConn should detach the pending response as Close does (or connect
+// should not reuse c.br while a response still reads from it).
+const bugDropConnPending = "BUG: conn.go dropConn leaves the pending response attached and connect() reuses its bufio.Reader for the next socket: the old response reads the new connection's bytes"

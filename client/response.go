@@ -334,7 +334,8 @@ func trimSpace(s string) string {
 func (r *Response) bodyDone() bool { return r.done.Load() }
 
 // detach is called by Conn.Close: the socket under a pending response is
-// gone, so later reads fail instead of returning a short body.
+// gone, so later reads fail instead of returning a short body (a response
+// without a body still reads as empty).
 func (r *Response) detach() { r.aborted.Store(true) }
 
 // Read reads body bytes into p (Python's readinto; read(amt) is Read with
@@ -342,7 +343,11 @@ func (r *Response) detach() { r.aborted.Store(true) }
 // that ends early is an *errors.IncompleteReadError: its Partial holds
 // the bytes this call copied into p (they are also counted in n, so none
 // is lost) and Expected the bytes still missing, or -1 for a chunked or
-// otherwise unknown remainder.
+// otherwise unknown remainder. Malformed chunked framing fails with the
+// decoder's error (ErrInvalidChunk, ErrLineTooLong, ErrTooManyHeaders).
+// Any body error is sticky and closes the socket. After [Conn.Close], the
+// body of a pending response can't be read any more (a response without
+// a body still reads as empty).
 func (r *Response) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
@@ -350,7 +355,7 @@ func (r *Response) Read(p []byte) (int, error) {
 	if r.closed || r.done.Load() {
 		return 0, io.EOF
 	}
-	if r.aborted.Load() && !r.own {
+	if r.aborted.Load() && !r.own && r.framing.Kind != wire.FrameNone {
 		return 0, r.fail(errors.Wrap(net.ErrClosed, "http: connection closed while reading the response body"))
 	}
 	if len(p) == 0 {
@@ -580,6 +585,10 @@ func (r *Response) Close() error {
 	switch {
 	case r.framing.Kind == wire.FrameNone:
 		r.finish()
+	case r.aborted.Load() && !r.own:
+		// Conn.Close took the socket, and the read buffer may already
+		// serve the Conn's next one: leave it alone.
+		r.poison()
 	case r.framing.Kind == wire.FrameLength && !r.own && r.left <= int64(r.br.Buffered()):
 		r.br.Discard(int(r.left))
 		r.left = 0

@@ -1246,8 +1246,8 @@ func TestResponseHeaders(t *testing.T) {
 	}
 }
 
-// TestResponseHeaderBeyond100IsTooMany: R65's other edge, with the
-// error kind only (the field lines are valid).
+// TestResponseTooManyHeadersKind: 101 valid field lines fail with
+// ErrTooManyHeaders alone, not a sibling sentinel (R65).
 func TestResponseTooManyHeadersKind(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("HTTP/1.1 200 OK\r\n")

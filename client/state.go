@@ -20,7 +20,12 @@ package client
 // returns ResponseNotReady until that body is read to the end or closed),
 // which is how http.client pipelines. A response whose framing says the
 // connection must close takes the socket with it and leaves the Conn
-// without one; the next request dials again.
+// without one; the next request dials again. So does a pending response
+// that closes the shared socket: one closed with its body unread (unless
+// the rest was buffered), one whose body failed, or one whose chunked
+// reader had to take bytes past the body out of the read buffer. A
+// request already pipelined on that socket is lost: its GetResponse
+// fails with ErrNotConnected.
 type connState uint8
 
 const (

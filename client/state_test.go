@@ -429,6 +429,54 @@ func TestStateMachine(t *testing.T) {
 			written: []string{getHead("/"), getHead("/again")},
 		},
 		{
+			// The read buffer passes to the next socket: closing the
+			// detached response later must not touch it.
+			name:    "C12/close-detached-response-after-redial",
+			replies: fakeReplies(ok2("hello"), ok2("0123456789")),
+			ops: []stateOp{
+				opRequest("GET", "/", nil, nil, nil, "Request-sent"),
+				opGetResponse(nil, "Idle"),
+				opClose("Idle"),
+				opRequest("GET", "/again", nil, nil, nil, "Request-sent"),
+				opGetResponse(nil, "Idle"),
+				opCloseResp(0),
+				opReadAll(1, "0123456789", nil),
+				opSocket(true, 1, false),
+			},
+			written: []string{getHead("/"), getHead("/again")},
+		},
+		{
+			// Python: the closed pending response reads b''; with no
+			// body there is nothing cut short, so Read reports EOF.
+			name:    "C12/close-with-pending-head-response",
+			replies: fakeReplies("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", ok2("ok")),
+			ops: []stateOp{
+				opRequest("HEAD", "/", nil, nil, nil, "Request-sent"),
+				opGetResponse(nil, "Idle"),
+				opClose("Idle"),
+				opReadAll(0, "", nil),
+				opRequest("GET", "/again", nil, nil, nil, "Request-sent"),
+				opGetResponse(nil, "Idle"),
+				opReadAll(1, "ok", nil),
+			},
+			written: []string{"HEAD / HTTP/1.1\r\nHost: example.com\r\nAccept-Encoding: identity\r\n\r\n", getHead("/again")},
+		},
+		{
+			// As in Python, a response that took the socket is not the
+			// Conn's any more: closing the Conn leaves it readable.
+			name:    "C12/close-leaves-closing-response-readable",
+			replies: fakeReplies("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello", ok2("ok")),
+			ops: []stateOp{
+				opRequest("GET", "/", nil, nil, nil, "Request-sent"),
+				opGetResponse(nil, "Idle"),
+				opClose("Idle"),
+				opSocket(false, 0, false),
+				opReadAll(0, "hello", nil),
+				opSocket(false, 0, true),
+			},
+			written: []string{getHead("/")},
+		},
+		{
 			name:    "C13/unread-head-blocks-next-response",
 			replies: fakeReplies("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + ok2("ok")),
 			ops: []stateOp{
