@@ -424,7 +424,6 @@ func TestCloseDuringGetResponseResult(t *testing.T) {
 // is cancelled drops the socket; the response still pending on it must
 // never read the bytes of the socket dialled next.
 func TestCancelPipelinedSendKeepsPendingBody(t *testing.T) {
-	t.Skip(bugDropConnPending)
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		sends := 0
@@ -460,12 +459,3 @@ func TestCancelPipelinedSendKeepsPendingBody(t *testing.T) {
 		}
 	})
 }
-
-// bugDropConnPending explains the skipped test: conn.go's dropConn (used
-// by request.go's endHeaders when a connect or a send fails with the
-// context ended) closes the socket but leaves c.pending attached, and
-// connect() then Resets the shared c.br for the next socket, so the
-// still-pending response reads the new connection's bytes as its body.
-// dropConn should detach the pending response as Close does (or connect
-// should not reuse c.br while a response still reads from it).
-const bugDropConnPending = "BUG: conn.go dropConn leaves the pending response attached and connect() reuses its bufio.Reader for the next socket: the old response reads the new connection's bytes"

@@ -192,11 +192,12 @@ func (c *Conn) Close() error {
 	c.nc = nil
 	if c.busy {
 		c.aborted = true
-		c.mu.Unlock()
 	} else {
-		c.mu.Unlock()
+		// Reset under the lock: a call that enters next waits for it in
+		// enter, so the owner's next access happens after the reset.
 		c.reset()
 	}
+	c.mu.Unlock()
 	if nc != nil {
 		nc.Close()
 	}
@@ -229,9 +230,11 @@ func (c *Conn) exit(errp *error) {
 	c.busy = false
 	aborted := c.aborted
 	c.aborted = false
-	c.mu.Unlock()
 	if aborted {
 		c.reset()
+	}
+	c.mu.Unlock()
+	if aborted {
 		if *errp == nil {
 			*errp = errors.Wrap(net.ErrClosed, "http: connection closed while in use")
 		}
@@ -247,6 +250,10 @@ func (c *Conn) conn() net.Conn {
 }
 
 // dropConn forgets the socket and closes it.
+//
+// A pending response whose body is not read to the end reads from the
+// same socket and buffer: it is detached, so its next Read fails instead
+// of reading from whatever connection the buffer is reset onto next.
 func (c *Conn) dropConn() {
 	c.mu.Lock()
 	nc := c.nc
@@ -254,6 +261,13 @@ func (c *Conn) dropConn() {
 	c.mu.Unlock()
 	if nc != nil {
 		nc.Close()
+	}
+	if p := c.pending; p != nil {
+		c.pending = nil
+		if !p.bodyDone() {
+			p.detach()
+			c.br = nil // the response keeps reading its own buffer
+		}
 	}
 	c.deadline = time.Time{}
 }

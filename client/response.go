@@ -340,10 +340,12 @@ func (r *Response) detach() { r.aborted.Store(true) }
 
 // Read reads body bytes into p (Python's readinto; read(amt) is Read with
 // a buffer of amt bytes). It returns io.EOF at the end of the body. A body
-// that ends early is an *errors.IncompleteReadError: its Partial holds
-// the bytes this call copied into p (they are also counted in n, so none
-// is lost) and Expected the bytes still missing, or -1 for a chunked or
-// otherwise unknown remainder. Malformed chunked framing fails with the
+// that ends early is an *errors.IncompleteReadError: every byte that
+// arrived was already returned by this or an earlier Read (the buffered
+// reader hands data over before it reports the end, so Partial, the bytes
+// of the failing call, is normally empty and never holds anything not also
+// counted in n), and Expected holds the bytes still missing, or -1 for a
+// chunked or otherwise unknown remainder. Malformed chunked framing fails with the
 // decoder's error (ErrInvalidChunk, ErrLineTooLong, ErrTooManyHeaders).
 // Any body error is sticky and closes the socket. After [Conn.Close], the
 // body of a pending response can't be read any more (a response without
