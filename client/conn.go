@@ -339,8 +339,8 @@ func (c *Conn) dialChain() (d transport.Dialer, address string) {
 	d = c.cfg.dialer
 	if d == nil {
 		nd := &net.Dialer{}
-		if c.cfg.sourceAddr != "" {
-			nd.LocalAddr = sourceTCPAddr(c.cfg.sourceAddr)
+		if c.cfg.sourceAddr != nil {
+			nd.LocalAddr = c.cfg.sourceAddr
 		}
 		d = nd
 	}
@@ -378,16 +378,3 @@ func (c *Conn) onProxyResponse(code int, reason string, h message.Header) {
 	}
 }
 
-// sourceTCPAddr parses a source address "host", "host:port" or ":port".
-// An unparsable one is left to the dialer, which reports it.
-func sourceTCPAddr(s string) net.Addr {
-	host, port := s, "0"
-	if h, p, err := net.SplitHostPort(s); err == nil {
-		host, port = h, p
-	}
-	ap, err := net.ResolveTCPAddr("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		return &net.TCPAddr{}
-	}
-	return ap
-}

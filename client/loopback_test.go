@@ -376,3 +376,34 @@ func TestLoopbackAbort(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceAddress: WithSourceAddress binds the local end of the socket
+// (Python's source_address) and refuses what is not an IP literal.
+func TestSourceAddress(t *testing.T) {
+	for _, bad := range []string{"bogus!!", "localhost", "127.0.0.1:x", "127.0.0.1:70000", "[::1", "1.2.3.4.5"} {
+		if _, err := New("example.com", WithSourceAddress(bad)); !errors.Is(err, errors.ErrInvalidURL) {
+			t.Errorf("WithSourceAddress(%q): err = %v, want ErrInvalidURL", bad, err)
+		}
+	}
+	peer := make(chan string, 1)
+	srv := testutil.NewServer(t, func(nc net.Conn) {
+		peer <- nc.RemoteAddr().String()
+		io.WriteString(nc, "HTTP/1.1 204 No Content\r\n\r\n")
+	})
+	c, err := New(srv.Addr(), WithSourceAddress("127.0.0.2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Request(context.Background(), "GET", "/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.GetResponse(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if got := <-peer; !strings.HasPrefix(got, "127.0.0.2:") {
+		t.Fatalf("server saw the client at %s, want 127.0.0.2", got)
+	}
+}

@@ -3,6 +3,10 @@ package client
 import (
 	"crypto/tls"
 	"io"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/httpstack/httpstack/errors"
@@ -22,7 +26,7 @@ type Option func(*config) error
 type config struct {
 	port       int
 	timeout    time.Duration
-	sourceAddr string
+	sourceAddr *net.TCPAddr
 	blocksize  int
 	tlsConfig  *tls.Config
 	dialer     transport.Dialer
@@ -50,11 +54,21 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *config) error { c.timeout = d; return nil }
 }
 
-// WithSourceAddress sets the local address to connect from, as "host",
-// "host:port" or ":port" (Python's source_address). It applies to the
-// default TCP dialer only.
+// WithSourceAddress sets the local address to connect from, as an IP
+// literal "ip", "ip:port", "[v6]:port" or ":port" (Python's
+// source_address). It applies to the default TCP dialer only. An address
+// that is not an IP literal or has a bad port is an
+// *errors.InvalidURLError; an address the machine does not own fails at
+// connect, as Python's bind does.
 func WithSourceAddress(addr string) Option {
-	return func(c *config) error { c.sourceAddr = addr; return nil }
+	return func(c *config) error {
+		a, err := parseSourceAddress(addr)
+		if err != nil {
+			return err
+		}
+		c.sourceAddr = a
+		return nil
+	}
 }
 
 // WithBlocksize sets how many bytes are read at a time from an io.Reader
@@ -100,6 +114,36 @@ func WithTrace(t *Trace) Option {
 // nil means [wire.DefaultLimits].
 func WithLimits(l *wire.Limits) Option {
 	return func(c *config) error { c.limits = l; return nil }
+}
+
+// parseSourceAddress parses the argument of WithSourceAddress without any
+// name lookup.
+func parseSourceAddress(s string) (*net.TCPAddr, error) {
+	host, port := s, ""
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		h, p, err := net.SplitHostPort(s)
+		if err != nil {
+			return nil, &errors.InvalidURLError{URL: s, Reason: "bad source address"}
+		}
+		host, port = h, p
+	}
+	a := &net.TCPAddr{}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 0 || n > 65535 {
+			return nil, &errors.InvalidURLError{URL: s, Reason: "bad source port"}
+		}
+		a.Port = n
+	}
+	if host != "" {
+		ip, err := netip.ParseAddr(host)
+		if err != nil {
+			return nil, &errors.InvalidURLError{URL: s, Reason: "source address must be an IP literal"}
+		}
+		a.IP = ip.AsSlice()
+		a.Zone = ip.Zone()
+	}
+	return a, nil
 }
 
 // A RequestOption modifies one request (Python's encode_chunked keyword).
