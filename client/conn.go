@@ -377,4 +377,3 @@ func (c *Conn) onProxyResponse(code int, reason string, h message.Header) {
 		}
 	}
 }
-
