@@ -47,8 +47,9 @@ type Conn struct {
 	debugLevel int
 	pending    *Response // the previous response, while its body is unread
 	br         *bufio.Reader
-	hb         message.HeaderBuilder // reused to build response headers
-	cr         *wire.ChunkedReader   // reused for kept-alive chunked bodies
+	hb         message.HeaderBuilder          // reused to build response headers
+	addField   func(name, value []byte) error // adds to hb; made once
+	cr         *wire.ChunkedReader            // reused for kept-alive chunked bodies
 
 	// Guarded by mu: the socket and what Close from another goroutine needs.
 	mu          sync.Mutex

@@ -39,10 +39,7 @@ import (
 func (c *Conn) Request(ctx context.Context, method, target string, body any, header message.Header, opts ...RequestOption) (err error) {
 	c.enter()
 	defer c.exit(&err)
-	var rc requestConfig
-	for _, o := range opts {
-		o(&rc)
-	}
+	rc := applyRequestOptions(opts)
 	var pc putRequestConfig
 	hasCL, hasTE := false, false
 	for _, f := range header {
@@ -184,10 +181,7 @@ func (c *Conn) putHeader(name string, values ...string) error {
 func (c *Conn) EndHeaders(ctx context.Context, body any, opts ...RequestOption) (err error) {
 	c.enter()
 	defer c.exit(&err)
-	var rc requestConfig
-	for _, o := range opts {
-		o(&rc)
-	}
+	rc := applyRequestOptions(opts)
 	if c.state != stateReqStarted {
 		return &errors.StateError{Kind: errors.ErrCannotSendHeader}
 	}
@@ -330,18 +324,7 @@ func (c *Conn) writeBody(g *guard, nc net.Conn, body any, chunked bool) error {
 			}
 		}
 	case iter.Seq[[]byte]:
-		var err error
-		b(func(p []byte) bool {
-			if len(p) == 0 {
-				if c.debugLevel > 0 {
-					c.debugf("Zero length chunk ignored\n")
-				}
-				return true
-			}
-			err = c.writeBlock(g, nc, p, chunked)
-			return err == nil
-		})
-		if err != nil {
+		if err := c.writeSeq(*g, nc, b, chunked); err != nil {
 			return err
 		}
 	}
@@ -349,6 +332,37 @@ func (c *Conn) writeBody(g *guard, nc net.Conn, body any, chunked bool) error {
 		return c.write(g, nc, append(c.buf[:0], "0\r\n\r\n"...))
 	}
 	return nil
+}
+
+// writeSeq writes the pieces of an iterator body. It takes the guard by
+// value: the closure handed to the iterator would otherwise move every
+// request's guard to the heap.
+func (c *Conn) writeSeq(g guard, nc net.Conn, seq iter.Seq[[]byte], chunked bool) error {
+	var err error
+	seq(func(p []byte) bool {
+		if len(p) == 0 {
+			if c.debugLevel > 0 {
+				c.debugf("Zero length chunk ignored\n")
+			}
+			return true
+		}
+		err = c.writeBlock(&g, nc, p, chunked)
+		return err == nil
+	})
+	return err
+}
+
+// applyRequestOptions collects opts. Without options it allocates
+// nothing (the config would escape through the option functions).
+func applyRequestOptions(opts []RequestOption) requestConfig {
+	if len(opts) == 0 {
+		return requestConfig{}
+	}
+	rc := new(requestConfig)
+	for _, o := range opts {
+		o(rc)
+	}
+	return *rc
 }
 
 // writeBlock writes p, as one chunk if chunked (empty p writes nothing).

@@ -46,6 +46,10 @@ type Response struct {
 	// read (Python's debuglevel).
 	DebugLevel int
 
+	// fields backs Header for responses with few fields, saving an
+	// allocation per response.
+	fields [responseFields]message.Field
+
 	method   string
 	framing  wire.Framing
 	left     int64 // FrameLength: bytes still to read
@@ -64,6 +68,10 @@ type Response struct {
 	closed   bool        // Close was called (Python's closed)
 	err      error       // sticky body error
 }
+
+// responseFields is how many header fields a Response holds without a
+// separate allocation.
+const responseFields = 16
 
 // GetResponse reads the response to the request sent last (Python's
 // getresponse). Interim 1xx responses other than 101 are skipped, up to
@@ -183,9 +191,14 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 		debugOut:   c.debugOut,
 	}
 	if len(sl.Reason) > 0 {
-		r.Reason = string(sl.Reason)
+		// The usual phrase is shared instead of copied.
+		if text := status.Text(sl.Code); string(sl.Reason) == text {
+			r.Reason = text
+		} else {
+			r.Reason = string(sl.Reason)
+		}
 	}
-	h, err := c.readHeader(g, nc, br)
+	h, err := c.readHeaderInto(g, nc, br, r.fields[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -195,9 +208,16 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 			c.debugf("header: %s: %s\n", f.Name, f.Value)
 		}
 	}
-	fr, err := wire.BodyFraming(r.method, sl.Code, h.Values("Transfer-Encoding"), h.Values("Content-Length"), &c.limits)
+	var teBuf, clBuf [2]string
+	te := appendValues(teBuf[:0], h, "Transfer-Encoding")
+	fr, err := wire.BodyFraming(r.method, sl.Code, te, appendValues(clBuf[:0], h, "Content-Length"), &c.limits)
 	if err != nil {
 		return nil, err
+	}
+	if len(te) > 0 && sl.Version == wire.Version10 {
+		// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has
+		// faulty framing; it is processed, then the connection closes.
+		fr.Close = true
 	}
 	r.framing = fr
 	r.left = fr.Length
@@ -235,19 +255,35 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 
 // readHeader reads one header block into a new Header.
 func (c *Conn) readHeader(g *guard, nc net.Conn, br *bufio.Reader) (message.Header, error) {
+	return c.readHeaderInto(g, nc, br, nil)
+}
+
+// readHeaderInto reads one header block into dst's array when it has room.
+func (c *Conn) readHeaderInto(g *guard, nc net.Conn, br *bufio.Reader, dst message.Header) (message.Header, error) {
 	c.beforeIO(g, nc)
 	c.hb.Reset()
+	if c.addField == nil {
+		c.addField = func(name, value []byte) error {
+			c.hb.Add(name, value)
+			return nil
+		}
+	}
 	err := wire.ReadHeaderBlock(br, &c.limits, false, c.addField)
 	if err != nil {
 		return nil, headerError(err)
 	}
-	return c.hb.Build(), nil
+	return c.hb.BuildInto(dst), nil
 }
 
-// addField collects one field of a header block.
-func (c *Conn) addField(name, value []byte) error {
-	c.hb.Add(name, value)
-	return nil
+// appendValues appends the values of every field called name (ASCII case
+// ignored) to dst; with a small array behind dst it allocates nothing.
+func appendValues(dst []string, h message.Header, name string) []string {
+	for _, f := range h {
+		if asciiEqualFold(f.Name, name) {
+			dst = append(dst, f.Value)
+		}
+	}
+	return dst
 }
 
 // statusLineError maps the end of the stream before a status line to

@@ -225,3 +225,25 @@ func BenchmarkParseHeaders(b *testing.B) {
 		}
 	}
 }
+
+// TestBuildInto: BuildInto reuses the array it is given when it has room
+// and allocates only the backing string then.
+func TestBuildInto(t *testing.T) {
+	var b HeaderBuilder
+	b.Add([]byte("A"), []byte("1"))
+	b.Add([]byte("b"), []byte("2"))
+	var arr [4]Field
+	h := b.BuildInto(arr[:0])
+	if len(h) != 2 || &h[0] != &arr[0] || h[0] != (Field{Name: "A", Value: "1"}) || h[1] != (Field{Name: "b", Value: "2"}) {
+		t.Fatalf("BuildInto = %q, want the fields in arr", h)
+	}
+	small := make(Header, 0, 1)
+	if h := b.BuildInto(small); len(h) != 2 || cap(small) != 1 {
+		t.Fatalf("BuildInto with no room = %q", h)
+	}
+	if !raceEnabled {
+		if n := testing.AllocsPerRun(100, func() { b.BuildInto(arr[:0]) }); n != 1 {
+			t.Fatalf("BuildInto allocates %v times, want 1", n)
+		}
+	}
+}

@@ -74,11 +74,18 @@ func (b *HeaderBuilder) Add(name, value []byte) {
 // Len returns the number of fields added since the last Reset.
 func (b *HeaderBuilder) Len() int { return len(b.ends) / 2 }
 
-// Build returns the fields added since the last Reset as a Header that
-// shares no memory with b. A builder with no fields gives an empty,
-// non-nil Header. b is unchanged.
-func (b *HeaderBuilder) Build() Header {
-	h := make(Header, len(b.ends)/2)
+// BuildInto is [HeaderBuilder.Build] that stores the fields in dst's
+// array when it has room (dst's length is ignored), so a caller that
+// embeds a small array saves the slice allocation. Only the string that
+// holds the names and values is allocated then.
+func (b *HeaderBuilder) BuildInto(dst Header) Header {
+	n := len(b.ends) / 2
+	var h Header
+	if dst != nil && cap(dst) >= n {
+		h = dst[:n]
+	} else {
+		h = make(Header, n)
+	}
 	s := string(b.buf)
 	start := 0
 	for i := range h {
@@ -87,4 +94,11 @@ func (b *HeaderBuilder) Build() Header {
 		start = ve
 	}
 	return h
+}
+
+// Build returns the fields added since the last Reset as a Header that
+// shares no memory with b. A builder with no fields gives an empty,
+// non-nil Header. b is unchanged.
+func (b *HeaderBuilder) Build() Header {
+	return b.BuildInto(nil)
 }
