@@ -49,6 +49,7 @@ type Conn struct {
 	br         *bufio.Reader
 	hb         message.HeaderBuilder          // reused to build response headers
 	addField   func(name, value []byte) error // adds to hb; made once
+	peek       peeker                         // looks for bytes on an idle socket
 	cr         *wire.ChunkedReader            // reused for kept-alive chunked bodies
 
 	// Guarded by mu: the socket and what Close from another goroutine needs.

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -84,7 +85,47 @@ func parseHostPort(s string, explicitPort, defaultPort int) (hostPort, error) {
 	if err != nil {
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "bad international host name: " + err.Error()}
 	}
+	bracketed := explicitPort == 0 && strings.HasPrefix(s, "[") || strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")
+	if reason := checkHostSyntax(ascii, bracketed); reason != "" {
+		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: reason}
+	}
 	return hostPort{host: ascii, port: port}, nil
+}
+
+// hostByte marks the bytes of a registered name that may be dialled and
+// sent in a Host header: RFC 3986's unreserved characters. Userinfo,
+// paths, queries, fragments and sub-delimiters are refused, so nothing
+// but a host ever reaches the Host header (CVE-2019-14809 family).
+var hostByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	t['-'], t['.'], t['_'], t['~'] = true, true, true, true
+	return t
+}()
+
+// checkHostSyntax accepts an IPv6 literal (with an optional zone) when the
+// host contains a colon or was bracketed, and otherwise a registered name
+// or IPv4 address made of unreserved characters. It returns why host is
+// refused, or "".
+func checkHostSyntax(host string, bracketed bool) string {
+	if bracketed || strings.IndexByte(host, ':') >= 0 {
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !ip.Is6() {
+			return "brackets and colons are only for IPv6 addresses"
+		}
+		return ""
+	}
+	for i := 0; i < len(host); i++ {
+		if !hostByte[host[i]] {
+			return "host may only contain letters, digits, '-', '.', '_' and '~'"
+		}
+	}
+	return ""
 }
 
 // parsePort accepts 1*DIGIT in 1..65535.

@@ -193,3 +193,20 @@ func TestHostAccepted(t *testing.T) {
 		})
 	}
 }
+
+// TestHostSyntax: only a host reaches the Host header: userinfo, paths,
+// sub-delimiters and brackets around anything but IPv6 are refused.
+func TestHostSyntax(t *testing.T) {
+	bad := []string{"user@example.com", "example.com/evil", "[example.com]:80", "[1::2::3]:80", "[1.2.3.4]", "a;b", "a?b", "a#b", "exa mple"}
+	for _, h := range bad {
+		if _, err := New(h); !errors.Is(err, errors.ErrInvalidURL) {
+			t.Errorf("New(%q): err = %v, want ErrInvalidURL", h, err)
+		}
+	}
+	good := []string{"example.com", "EXAMPLE.com:8080", "a_b.example", "127.0.0.1", "[::1]:81", "[fe80::1%eth0]", "::1", "bücher.example"}
+	for _, h := range good {
+		if _, err := New(h); err != nil {
+			t.Errorf("New(%q): %v", h, err)
+		}
+	}
+}

@@ -201,10 +201,7 @@ func (t *Tunnel) handshake(ctx context.Context, conn net.Conn, req []byte) (_ ne
 func (t *Tunnel) readReply(br *bufio.Reader) (code int, reason string, header message.Header, err error) {
 	sl, err := wire.ReadStatusLine(br, t.Limits)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = fmt.Errorf("%w: %w", errors.ErrRemoteDisconnected, io.EOF)
-		}
-		return 0, "", nil, err
+		return 0, "", nil, cutReply(err)
 	}
 	code, reason = sl.Code, string(sl.Reason)
 	err = wire.ReadHeaderBlock(br, t.Limits, false, func(name, value []byte) error {
@@ -212,7 +209,17 @@ func (t *Tunnel) readReply(br *bufio.Reader) (code int, reason string, header me
 		return nil
 	})
 	if err != nil {
-		return 0, "", nil, err
+		return 0, "", nil, cutReply(err)
 	}
 	return code, reason, header, nil
+}
+
+// cutReply makes a proxy that closed the connection before the end of its
+// reply head an ErrRemoteDisconnected (keeping io.EOF or
+// io.ErrUnexpectedEOF matchable); other errors pass unchanged.
+func cutReply(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: %w", errors.ErrRemoteDisconnected, err)
+	}
+	return err
 }

@@ -1,0 +1,53 @@
+package client
+
+import "net"
+
+// dropStaleConn closes a kept-alive socket that must not carry the next
+// request: one on which the server sent bytes nobody asked for, or which
+// the server has closed while it was idle. Bytes that arrive on an idle
+// connection can only be an unsolicited response or garbage; reading them
+// as the answer to the next request would desynchronise the exchange
+// (response smuggling). A server that closed an idle connection would
+// make the next request fail with ErrRemoteDisconnected although it was
+// never sent. Either way the request goes out on a fresh connection;
+// nothing is retried, since nothing was sent.
+//
+// While an earlier response is still being read (pipelining), buffered
+// bytes are its body or the next response, and the socket is kept.
+func (c *Conn) dropStaleConn() {
+	if c.pending != nil && !c.pending.bodyDone() {
+		return
+	}
+	nc := c.conn()
+	if nc == nil {
+		return
+	}
+	sock, direct := osSocket(nc)
+	if sock == nil {
+		// An in-memory connection (a test double) may hold the replies
+		// to several requests from the start, as Python's FakeSocket
+		// does; its order is the script's, so it is trusted.
+		return
+	}
+	if (c.br != nil && c.br.Buffered() > 0) || (direct && c.peerSentOrClosed(sock)) {
+		c.dropConn()
+	}
+}
+
+// osSocket finds the operating-system socket under nc, unwrapping TLS and
+// tunnel connections. direct reports that nc is the socket itself, so
+// that the kernel's receive buffer holds exactly what nc would read next.
+func osSocket(nc net.Conn) (sock net.Conn, direct bool) {
+	direct = true
+	for {
+		switch c := nc.(type) {
+		case *net.TCPConn, *net.UnixConn:
+			return c, direct
+		case interface{ NetConn() net.Conn }:
+			nc = c.NetConn()
+			direct = false
+		default:
+			return nil, false
+		}
+	}
+}
