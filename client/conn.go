@@ -40,17 +40,18 @@ type Conn struct {
 	tunnelHeader message.Header
 
 	// Request state, owned by the goroutine making calls.
-	state      connState
-	buf        []byte // the request head being built
-	method     string // method of the last request sent
-	url        string // target of the last request sent
-	debugLevel int
-	pending    *Response // the previous response, while its body is unread
-	br         *bufio.Reader
-	hb         message.HeaderBuilder          // reused to build response headers
-	addField   func(name, value []byte) error // adds to hb; made once
-	peek       peeker                         // looks for bytes on an idle socket
-	cr         *wire.ChunkedReader            // reused for kept-alive chunked bodies
+	state        connState
+	buf          []byte // the request head being built
+	method       string // method of the last request sent
+	url          string // target of the last request sent
+	debugLevel   int
+	pending      *Response // the previous response, while its body is unread
+	br           *bufio.Reader
+	hb           message.HeaderBuilder          // reused to build response headers
+	addField     func(name, value []byte) error // adds to hb; made once
+	peek         peeker                         // looks for bytes on an idle socket
+	lastResponse time.Time                      // when the last response head was read
+	cr           *wire.ChunkedReader            // reused for kept-alive chunked bodies
 
 	// Guarded by mu: the socket and what Close from another goroutine needs.
 	mu          sync.Mutex
@@ -332,8 +333,11 @@ func (c *Conn) connect(ctx context.Context) (net.Conn, error) {
 	return nc, nil
 }
 
-// readBufferSize is the size of the connection's read buffer.
-const readBufferSize = 16 << 10
+// readBufferSize is the size of the connection's read buffer: room for
+// common response heads, small enough that an idle connection holds
+// little memory. Longer heads still decode (the wire adapters collect
+// them line by line); body reads of at least this size bypass it.
+const readBufferSize = 8 << 10
 
 // dialChain builds the dialer chain and the address to dial. Layers wrap
 // layers: there is no switch over kinds of proxy.

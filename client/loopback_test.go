@@ -117,6 +117,7 @@ func TestLoopbackServerClosesIdle(t *testing.T) {
 		t.Fatalf("first GET: %q, %v", body, err)
 	}
 	<-closed
+	time.Sleep(2 * peekAfterIdle) // idle long enough for the kernel check
 	// The server's FIN is seen before the request is written: the
 	// request goes out on a new connection instead of failing with
 	// RemoteDisconnected as in Python (nothing is retried: nothing had

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -138,6 +139,7 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 		}
 		return nil, err
 	}
+	c.lastResponse = time.Now()
 	return resp, nil
 }
 
@@ -583,7 +585,14 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 			}
 		}
 	}
-	buf := make([]byte, 32<<10)
+	if r.framing.Kind == wire.FrameLength && r.left == 0 && r.err == nil && !r.closed {
+		// The whole body was buffered: no copy buffer is needed.
+		r.finish()
+		return total, nil
+	}
+	bp := copyBufs.Get().(*[32 << 10]byte)
+	defer copyBufs.Put(bp)
+	buf := bp[:]
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
@@ -604,6 +613,10 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 }
+
+// copyBufs holds WriteTo's copy buffers, so that streaming a body does
+// not allocate per call.
+var copyBufs = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
 // Close closes the response (Python's close). If the body was not read to
 // the end, the rest of a Content-Length body on a kept-alive connection

@@ -1,6 +1,13 @@
 package client
 
-import "net"
+import (
+	"net"
+	"time"
+)
+
+// peekAfterIdle is how long a kept-alive socket must have been idle before
+// dropStaleConn asks the kernel whether the server sent or closed anything.
+const peekAfterIdle = time.Millisecond
 
 // dropStaleConn closes a kept-alive socket that must not carry the next
 // request: one on which the server sent bytes nobody asked for, or which
@@ -29,7 +36,15 @@ func (c *Conn) dropStaleConn() {
 		// does; its order is the script's, so it is trusted.
 		return
 	}
-	if (c.br != nil && c.br.Buffered() > 0) || (direct && c.peerSentOrClosed(sock)) {
+	if c.br != nil && c.br.Buffered() > 0 {
+		c.dropConn()
+		return
+	}
+	// The kernel is asked only after the connection sat idle a while: a
+	// request sent right after the last response has no window for a
+	// server's close or stray bytes to arrive unseen, and back-to-back
+	// requests skip a system call each.
+	if direct && time.Since(c.lastResponse) >= peekAfterIdle && c.peerSentOrClosed(sock) {
 		c.dropConn()
 	}
 }

@@ -159,6 +159,32 @@ func ReadRequestLine(br *bufio.Reader, lim *Limits) (RequestLine, error) {
 func ReadHeaderBlock(br *bufio.Reader, lim *Limits, trailer bool, fn func(name, value []byte) error) error {
 	var d HeaderDecoder
 	d.Reset(lim, trailer)
+	// Fast path: decode the fields already buffered in one pass, with one
+	// Discard, and fall back to the field-by-field loop below only for
+	// what is not buffered yet.
+	if buf, _ := br.Peek(br.Buffered()); len(buf) > 0 {
+		off := 0
+		for {
+			name, value, n, done, err := d.Next(buf[off:])
+			if err == ErrNeedMore {
+				break
+			}
+			if err != nil {
+				br.Discard(off)
+				return err
+			}
+			off += n
+			if done {
+				br.Discard(off)
+				return nil
+			}
+			if ferr := fn(name, value); ferr != nil {
+				br.Discard(off)
+				return ferr
+			}
+		}
+		br.Discard(off)
+	}
 	r := itemReader{br: br}
 	for {
 		var name, value []byte
