@@ -6,10 +6,9 @@ import (
 	"crypto/tls"
 	"net"
 	"strconv"
-	"syscall"
 	"testing"
+	"time"
 
-	"github.com/httpstack/httpstack/client"
 	"github.com/httpstack/httpstack/errors"
 )
 
@@ -137,21 +136,16 @@ func TestForwardProxy(t *testing.T) {
 					if h := resp.Header.Get("Connection"); h != "" {
 						t.Logf("tinyproxy now sends Connection: %q; update this test", h)
 					}
-					err := c.Request(ctx, "GET", "http://"+origin+"/one.bin", nil, nil)
-					if err == nil {
-						var r *client.Response
-						r, err = c.GetResponse(ctx)
-						if err == nil {
-							r.Close()
-							t.Fatalf("second request on a connection tinyproxy closed: got %d, want an error", r.Status)
-						}
-					}
-					// ErrRemoteDisconnected ⇒ ECONNRESET; EPIPE if the write met the reset.
-					if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
-						t.Fatalf("second request: %v, want ErrRemoteDisconnected, ECONNRESET or EPIPE", err)
-					}
-					t.Logf("second request on the closed connection: %v", err)
-					dials = 2
+					// tinyproxy closes the connection without saying so.
+					// Once the socket has been idle a moment, the client
+					// sees the close before it writes and dials again
+					// (docs/deviations.md C30); the request succeeds.
+					time.Sleep(10 * time.Millisecond)
+					resp, _ := exchange(t, ctx, c, "GET", "http://"+origin+"/one.bin", nil, nil)
+					wantStatus(t, resp, 200)
+					wantDials(t, p, 2)
+					time.Sleep(10 * time.Millisecond) // closed again
+					dials = 3
 				}
 				resp, _ = exchange(t, ctx, c, "GET", "http://"+origin+"/missing.bin", nil, nil)
 				wantStatus(t, resp, 404)
