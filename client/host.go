@@ -86,6 +86,11 @@ func parseHostPort(s string, explicitPort, defaultPort int) (hostPort, error) {
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "bad international host name: " + err.Error()}
 	}
 	bracketed := explicitPort == 0 && strings.HasPrefix(s, "[") || strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")
+	if ascii == "" {
+		// IDNA maps some code points (variation selectors, soft
+		// hyphens) to nothing.
+		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "host is empty after IDNA mapping"}
+	}
 	if reason := checkHostSyntax(ascii, bracketed); reason != "" {
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: reason}
 	}

@@ -197,7 +197,7 @@ func TestHostAccepted(t *testing.T) {
 // TestHostSyntax: only a host reaches the Host header: userinfo, paths,
 // sub-delimiters and brackets around anything but IPv6 are refused.
 func TestHostSyntax(t *testing.T) {
-	bad := []string{"user@example.com", "example.com/evil", "[example.com]:80", "[1::2::3]:80", "[1.2.3.4]", "a;b", "a?b", "a#b", "exa mple"}
+	bad := []string{"\ufe0b", "\u034f:51", "user@example.com", "example.com/evil", "[example.com]:80", "[1::2::3]:80", "[1.2.3.4]", "a;b", "a?b", "a#b", "exa mple"}
 	for _, h := range bad {
 		if _, err := New(h); !errors.Is(err, errors.ErrInvalidURL) {
 			t.Errorf("New(%q): err = %v, want ErrInvalidURL", h, err)
