@@ -158,3 +158,16 @@ func TestFakeConnHang(t *testing.T) {
 		}
 	})
 }
+
+func TestFakeConnWriteDeadline(t *testing.T) {
+	c := NewFakeConn(FakeReply{Data: "abc"})
+	c.SetWriteDeadline(time.Unix(1, 0))
+	if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("Write past deadline = %v, want os.ErrDeadlineExceeded", err)
+	}
+	// The read side is unaffected.
+	buf := make([]byte, 1)
+	if n, err := c.Read(buf); n != 1 || err != nil || c.Unread() != "bc" {
+		t.Errorf("Read = %d, %v, Unread %q; want 1, nil, \"bc\"", n, err, c.Unread())
+	}
+}

@@ -108,6 +108,9 @@ func TestPipeDialerClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if got := d.Dials(); len(got) != 1 || got[0] != "x:1" || d.Remaining() != 0 {
+		t.Errorf("Dials = %q, Remaining = %d; want [x:1], 0", got, d.Remaining())
+	}
 	go io.WriteString(c, "hi")
 	got, err := io.ReadAll(c)
 	if string(got) != "bye" || err != nil {
