@@ -1,7 +1,6 @@
 package client
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -9,6 +8,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/httpstack/httpstack/errors"
+	"github.com/httpstack/httpstack/wire"
 )
 
 // Default ports, Python's HTTP_PORT and HTTPS_PORT.
@@ -91,62 +91,16 @@ func parseHostPort(s string, explicitPort, defaultPort int) (hostPort, error) {
 		// hyphens) to nothing.
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: "host is empty after IDNA mapping"}
 	}
-	if reason := checkHostSyntax(ascii, bracketed); reason != "" {
+	if reason := wire.CheckHost(ascii, bracketed); reason != "" {
 		return hostPort{}, &errors.InvalidURLError{URL: s, Reason: reason}
 	}
 	return hostPort{host: ascii, port: port}, nil
 }
 
-// hostByte marks the bytes of a registered name that may be dialled and
-// sent in a Host header: RFC 3986's unreserved characters. Userinfo,
-// paths, queries, fragments and sub-delimiters are refused, so nothing
-// but a host ever reaches the Host header (CVE-2019-14809 family).
-var hostByte = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-		t[c-'a'+'A'] = true
-	}
-	t['-'], t['.'], t['_'], t['~'] = true, true, true, true
-	return t
-}()
-
-// checkHostSyntax accepts an IPv6 literal (with an optional zone) when the
-// host contains a colon or was bracketed, and otherwise a registered name
-// or IPv4 address made of unreserved characters. It returns why host is
-// refused, or "".
-func checkHostSyntax(host string, bracketed bool) string {
-	if bracketed || strings.IndexByte(host, ':') >= 0 {
-		ip, err := netip.ParseAddr(host)
-		if err != nil || !ip.Is6() {
-			return "brackets and colons are only for IPv6 addresses"
-		}
-		return ""
-	}
-	for i := 0; i < len(host); i++ {
-		if !hostByte[host[i]] {
-			return "host may only contain letters, digits, '-', '.', '_' and '~'"
-		}
-	}
-	return ""
-}
-
-// parsePort accepts 1*DIGIT in 1..65535.
+// parsePort accepts 1*DIGIT in 1..65535 ([wire.ParsePort]).
 func parsePort(s string) (int, error) {
-	if s == "" || len(s) > 5 {
-		return 0, invalidPort(s)
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, invalidPort(s)
-		}
-		n = n*10 + int(c-'0')
-	}
-	if n < 1 || n > 65535 {
+	n, ok := wire.ParsePort(s)
+	if !ok {
 		return 0, invalidPort(s)
 	}
 	return n, nil

@@ -128,32 +128,16 @@ func headerLen(h message.Header) int {
 	return n
 }
 
-// checkTunnelHost refuses a target that could not be sent safely: an
-// empty host, control characters, space, non-ASCII bytes or brackets in
-// the host (IDNA is the caller's job), or a port that is not a decimal
-// number in 1..65535.
+// checkTunnelHost refuses a target that could not be sent safely: a host
+// that is not a registered name or IP address of plain ASCII (IDNA is the
+// caller's job; [wire.CheckHost] has the rule), or a port that is not a
+// decimal number in 1..65535 ([wire.ParsePort]).
 func checkTunnelHost(address, host, port string) error {
-	if host == "" {
-		return &errors.InvalidURLError{URL: address, Reason: "empty tunnel host"}
+	if reason := wire.CheckHost(host, false); reason != "" {
+		return &errors.InvalidURLError{URL: address, Reason: "tunnel " + reason}
 	}
-	for i := 0; i < len(host); i++ {
-		if c := host[i]; c <= ' ' || c >= 0x7f || c == '[' || c == ']' || c == '/' || c == '@' {
-			return &errors.InvalidURLError{URL: address, Reason: "tunnel host can't contain control characters, space, non-ASCII, brackets, '/' or '@'"}
-		}
-	}
-	if len(port) == 0 || len(port) > 5 {
-		return &errors.InvalidURLError{URL: address, Reason: "nonnumeric port"}
-	}
-	p := 0
-	for i := 0; i < len(port); i++ {
-		c := port[i]
-		if c < '0' || c > '9' {
-			return &errors.InvalidURLError{URL: address, Reason: "nonnumeric port"}
-		}
-		p = p*10 + int(c-'0')
-	}
-	if p == 0 || p > 65535 {
-		return &errors.InvalidURLError{URL: address, Reason: "port out of range"}
+	if _, ok := wire.ParsePort(port); !ok {
+		return &errors.InvalidURLError{URL: address, Reason: "nonnumeric or out-of-range port"}
 	}
 	return nil
 }
