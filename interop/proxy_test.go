@@ -3,12 +3,16 @@
 package interop
 
 import (
+	"context"
 	"crypto/tls"
+	"io"
 	"net"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/httpstack/httpstack/client"
 	"github.com/httpstack/httpstack/errors"
 )
 
@@ -140,17 +144,47 @@ func TestForwardProxy(t *testing.T) {
 					// Once the socket has been idle a moment, the client
 					// sees the close before it writes and dials again
 					// (docs/deviations.md C30); the request succeeds.
-					time.Sleep(10 * time.Millisecond)
-					resp, _ := exchange(t, ctx, c, "GET", "http://"+origin+"/one.bin", nil, nil)
-					wantStatus(t, resp, 200)
-					wantDials(t, p, 2)
-					time.Sleep(10 * time.Millisecond) // closed again
-					dials = 3
+					wantStatus(t, getAfterSilentClose(t, ctx, c, "http://"+origin+"/one.bin"), 200)
+					wantStatus(t, getAfterSilentClose(t, ctx, c, "http://"+origin+"/missing.bin"), 404)
+					if len(p.dials) < 3 {
+						t.Fatalf("dials = %d %v, want at least 3 (one per request)", len(p.dials), p.dials)
+					}
+					return
 				}
 				resp, _ = exchange(t, ctx, c, "GET", "http://"+origin+"/missing.bin", nil, nil)
 				wantStatus(t, resp, 404)
 				wantDials(t, p, dials)
 			})
 		}
+	}
+}
+
+// getAfterSilentClose sends a GET on a connection that tinyproxy closed
+// after its last response without saying so. After 10 ms idle the client
+// normally sees the close before writing and dials again; on a machine so
+// loaded that the proxy's close comes later, the request meets the close
+// instead and fails with ErrRemoteDisconnected (or a reset), as in Python,
+// and is sent once more on a new connection.
+func getAfterSilentClose(t *testing.T, ctx context.Context, c *client.Conn, target string) *client.Response {
+	t.Helper()
+	time.Sleep(10 * time.Millisecond)
+	for attempt := 0; ; attempt++ {
+		err := c.Request(ctx, "GET", target, nil, nil)
+		var resp *client.Response
+		if err == nil {
+			resp, err = c.GetResponse(ctx)
+		}
+		if err == nil {
+			if _, err := io.ReadAll(resp); err != nil {
+				t.Fatalf("GET %s: reading the body: %v", target, err)
+			}
+			resp.Close()
+			return resp
+		}
+		closed := errors.Is(err, errors.ErrRemoteDisconnected) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+		if !closed || attempt > 0 {
+			t.Fatalf("GET %s: %v", target, err)
+		}
+		t.Logf("GET %s met tinyproxy's late close: %v; sending it again", target, err)
 	}
 }
