@@ -13,6 +13,7 @@ import (
 	"github.com/httpstack/httpstack/errors"
 	"github.com/httpstack/httpstack/message"
 	"github.com/httpstack/httpstack/status"
+	"github.com/httpstack/httpstack/transport"
 	"github.com/httpstack/httpstack/wire"
 )
 
@@ -473,6 +474,12 @@ func (r *Response) readChunked(p []byte) (int, error) {
 func (r *Response) readUntilClose(p []byte) (int, error) {
 	r.beforeRead()
 	n, err := r.br.Read(p)
+	if err == io.EOF && transport.EndedWithoutCloseNotify(r.nc) {
+		// Over TLS the body ends with close_notify; a bare end of the
+		// TCP stream may be an attacker's truncation (RFC 8446 §6.1).
+		return n, r.fail(&errors.IncompleteReadError{Partial: clone(p[:n]), Expected: -1,
+			Err: errors.Wrap(io.ErrUnexpectedEOF, "http: TLS connection closed without close_notify")})
+	}
 	if err == io.EOF {
 		r.finish()
 		if n > 0 {

@@ -67,7 +67,7 @@ func (t *TLS) DialContext(ctx context.Context, network, address string) (net.Con
 // handshake.
 func (t *TLS) Handshake(ctx context.Context, conn net.Conn, serverName string) (*tls.Conn, error) {
 	cfg := t.config(serverName)
-	tc := tls.Client(conn, cfg)
+	tc := tls.Client(&eofConn{Conn: conn}, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		conn.Close()
 		return nil, errors.Wrapf(contextError(ctx, err), "http: TLS handshake with %q", cfg.ServerName)
