@@ -165,9 +165,12 @@ func TestConnectionCloseDialsAgain(t *testing.T) {
 	}
 }
 
-// TestRetryOnStaleConnection: the server closes a kept-alive connection
-// after the first response without saying so; the second request fails
-// on it and is sent again on a new connection.
+// TestRetryOnStaleConnection: the server drops a kept-alive connection
+// when the second request arrives on it, without answering (as a server
+// whose idle timeout fired just then does); that request fails with
+// RemoteDisconnected and is sent again on a new connection. (A close the
+// client can see before it writes never reaches httpc: the client then
+// dials anew by itself.)
 func TestRetryOnStaleConnection(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -181,7 +184,12 @@ func TestRetryOnStaleConnection(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newRawServer(t, func(int, *http.Request) (string, bool) { return okReply, true })
+			srv := newRawServer(t, func(n int, _ *http.Request) (string, bool) {
+				if n == 1 {
+					return "", true // the second request: close, no answer
+				}
+				return okReply, false
+			})
 			u := "http://" + srv.Addr() + "/"
 			r := runHTTPC(t, tc.stdin, append(tc.args, "-v", u, u)...)
 			if !tc.retry {
