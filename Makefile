@@ -57,7 +57,7 @@ fuzz:
 	if [ -z "$$targets" ]; then echo "fuzz: no fuzz targets found"; exit 0; fi; \
 	echo "$$targets" | while read -r pkg fn; do \
 		echo "==> $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$${fn}"'$$' -fuzztime=$(FUZZTIME) "$$pkg" || exit 1; \
+		GO="$(GO)" bash scripts/fuzz-one.sh "$$pkg" "$$fn" "$(FUZZTIME)" || exit 1; \
 	done
 
 bench:

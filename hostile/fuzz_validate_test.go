@@ -55,7 +55,7 @@ func splitAuthority(addr string) (host string, port int, problem string) {
 
 // bugZone is the bug FuzzNew's seed "[fe80::1%25eth0]:81" with
 // WithPort(443) runs into.
-const bugZone = "BUG: client.New accepts any text as an IPv6 zone (client/host.go checkHostSyntax: " +
+const bugZone = "BUG: client.New accepts any text as an IPv6 zone (wire/host.go CheckHost: " +
 	"netip.ParseAddr takes everything after '%' as the zone), so New(\"fe80::1%a]b\") and " +
 	"New(\"[fe80::1%25eth0]:81\", WithPort(443)) are accepted with Host() \"fe80::1%a]b\" / " +
 	"\"fe80::1%25eth0]:81\" and dial \"[fe80::1%a]b]:80\" / \"[fe80::1%25eth0]:81]:443\"; want " +
