@@ -53,14 +53,6 @@ func splitAuthority(addr string) (host string, port int, problem string) {
 	return host, port, ""
 }
 
-// bugZone is the bug FuzzNew's seed "[fe80::1%25eth0]:81" with
-// WithPort(443) runs into.
-const bugZone = "BUG: client.New accepts any text as an IPv6 zone (wire/host.go CheckHost: " +
-	"netip.ParseAddr takes everything after '%' as the zone), so New(\"fe80::1%a]b\") and " +
-	"New(\"[fe80::1%25eth0]:81\", WithPort(443)) are accepted with Host() \"fe80::1%a]b\" / " +
-	"\"fe80::1%25eth0]:81\" and dial \"[fe80::1%a]b]:80\" / \"[fe80::1%25eth0]:81]:443\"; want " +
-	"*errors.InvalidURLError unless the zone is 1*(unreserved / pct-encoded) (RFC 6874 §2)"
-
 // parseRequests splits w into request heads (request line and fields),
 // failing on anything that does not parse. Bodies are not expected.
 func parseRequests(t *testing.T, w []byte) (lines []wire.RequestLine, heads []message.Header) {
@@ -136,9 +128,6 @@ func FuzzNew(f *testing.F) {
 		// accepted and dialled as "[::[]:80" and "[::1]:8080]:443".
 		dh, dp, problem := splitAuthority(dials[0])
 		if problem != "" {
-			if strings.Contains(c.Host(), "%") && strings.ContainsAny(c.Host(), "[]") {
-				t.Skipf("%s (New(%q, port %d) dials %q: %s)", bugZone, host, port, dials[0], problem)
-			}
 			t.Fatalf("New(%q, port %d): dial address %q: %s", host, port, dials[0], problem)
 		}
 		if dp != c.Port() || dh != c.Host() {

@@ -40,6 +40,14 @@ func CheckHost(host string, bracketed bool) string {
 		if err != nil || !ip.Is6() {
 			return "brackets and colons are only for IPv6 addresses"
 		}
+		// netip takes any text after '%' as the zone; RFC 6874 allows
+		// unreserved characters only (a percent-encoded zone is decoded
+		// before it gets here).
+		for _, c := range []byte(ip.Zone()) {
+			if !hostTable[c] {
+				return "IPv6 zone may only contain letters, digits, '-', '.', '_' and '~'"
+			}
+		}
 		return ""
 	}
 	for i := 0; i < len(host); i++ {

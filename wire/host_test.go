@@ -26,6 +26,9 @@ func TestCheckHost(t *testing.T) {
 		{"1.2.3.4", true, false},
 		{"1::2::3", true, false},
 		{"b\xc3\xbccher.example", false, false},
+		{"fe80::1%a]b", false, false},
+		{"fe80::1%25eth0]:81", true, false},
+		{"fe80::1%eth0.5", true, true},
 	} {
 		if got := CheckHost(tc.host, tc.bracketed) == ""; got != tc.ok {
 			t.Errorf("CheckHost(%q, %v) ok = %v, want %v", tc.host, tc.bracketed, got, tc.ok)
