@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -148,10 +147,6 @@ func (c *Conn) SetTunnel(host string, port int, header message.Header) error {
 	hp, err := parseHostPort(host, port, c.defaultPort)
 	if err != nil {
 		return err
-	}
-	if strings.ContainsAny(hp.host, "/@[]") {
-		// transport.Tunnel would refuse these when dialling; say so now.
-		return &errors.InvalidURLError{URL: host, Reason: "tunnel host can't contain '/', '@' or brackets"}
 	}
 	for _, f := range header {
 		if _, err := wire.AppendField(nil, f.Name, f.Value); err != nil {
