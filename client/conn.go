@@ -39,18 +39,17 @@ type Conn struct {
 	tunnelHeader message.Header
 
 	// Request state, owned by the goroutine making calls.
-	state        connState
-	buf          []byte // the request head being built
-	method       string // method of the last request sent
-	url          string // target of the last request sent
-	debugLevel   int
-	pending      *Response // the previous response, while its body is unread
-	br           *bufio.Reader
-	hb           message.HeaderBuilder          // reused to build response headers
-	addField     func(name, value []byte) error // adds to hb; made once
-	peek         peeker                         // looks for bytes on an idle socket
-	lastResponse time.Time                      // when the last response head was read
-	cr           *wire.ChunkedReader            // reused for kept-alive chunked bodies
+	state      connState
+	buf        []byte // the request head being built
+	method     string // method of the last request sent
+	url        string // target of the last request sent
+	debugLevel int
+	pending    *Response // the previous response, while its body is unread
+	br         *bufio.Reader
+	hb         message.HeaderBuilder // reused to build response headers
+	peek       peeker                // looks for bytes on an idle socket
+	lastSend   time.Duration         // monoNow when dropStaleConn last passed a kept-alive socket
+	cr         *wire.ChunkedReader   // reused for kept-alive chunked bodies
 
 	// Guarded by mu: the socket and what Close from another goroutine needs.
 	mu          sync.Mutex

@@ -3,6 +3,8 @@ package client
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/httpstack/httpstack/message"
 )
 
@@ -96,29 +98,41 @@ func TestKeepAlive(t *testing.T) {
 	}
 }
 
-// TestHasToken checks the Connection token matching that keep-alive
-// rests on (RFC 9110 §7.6.1 lists; ASCII case-insensitive).
-func TestHasToken(t *testing.T) {
+// TestSummarize checks the one pass over a response's fields that
+// framing and keep-alive rest on: Connection token matching (RFC 9110
+// §7.6.1 lists; ASCII case-insensitive), the framing values in order,
+// Keep-Alive and Proxy-Connection.
+func TestSummarize(t *testing.T) {
 	cases := []struct {
 		name string
 		h    message.Header
-		want bool
+		want headSummary
 	}{
-		{"single", hdr("Connection", "close"), true},
-		{"case", hdr("connection", "Close"), true},
-		{"list", hdr("Connection", "a, close"), true},
-		{"spaces-and-tabs", hdr("Connection", "a,\t close \t,b"), true},
-		{"second-field", hdr("Connection", "a", "Connection", "close"), true},
-		{"substring", hdr("Connection", "enclosed"), false},
-		{"prefix", hdr("Connection", "close-ish"), false},
-		{"other-field", hdr("X-Connection", "close"), false},
-		{"empty", hdr("Connection", ""), false},
-		{"none", hdr(), false},
+		{"single", hdr("Connection", "close"), headSummary{connClose: true}},
+		{"case", hdr("connection", "Close"), headSummary{connClose: true}},
+		{"list", hdr("Connection", "a, close"), headSummary{connClose: true}},
+		{"spaces-and-tabs", hdr("Connection", "a,\t close \t,b"), headSummary{connClose: true}},
+		{"second-field", hdr("Connection", "a", "Connection", "close"), headSummary{connClose: true}},
+		{"both-tokens", hdr("Connection", "keep-alive, close"), headSummary{connClose: true, connKeepAlive: true}},
+		{"substring", hdr("Connection", "enclosed"), headSummary{}},
+		{"prefix", hdr("Connection", "close-ish"), headSummary{}},
+		{"other-field", hdr("X-Connection", "close", "Connection2", "close"), headSummary{}},
+		{"empty", hdr("Connection", ""), headSummary{}},
+		{"none", hdr(), headSummary{}},
+		{"keep-alive-token", hdr("CONNECTION", "Keep-Alive"), headSummary{connKeepAlive: true}},
+		{"proxy-connection", hdr("proxy-connection", "keep-alive"), headSummary{connKeepAlive: true}},
+		{"proxy-connection-close-ignored", hdr("Proxy-Connection", "close"), headSummary{}},
+		{"keep-alive-field", hdr("keep-alive", "timeout=5"), headSummary{keepAlive: true}},
+		{"keep-alive-first-empty", hdr("Keep-Alive", "", "Keep-Alive", "timeout=5"), headSummary{}},
+		{"framing-values-in-order", hdr("content-length", "3", "Transfer-Encoding", "gzip", "Content-Length", "4", "TRANSFER-ENCODING", "chunked"),
+			headSummary{te: []string{"gzip", "chunked"}, cl: []string{"3", "4"}}},
+		{"lookalikes", hdr("Content-Lengths", "3", "Transfer-Encodin", "chunked", "Content_Length", "1"), headSummary{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := hasToken(tc.h, "Connection", "close"); got != tc.want {
-				t.Fatalf("hasToken(%v) = %v, want %v", tc.h, got, tc.want)
+			got := summarize(tc.h, nil, nil)
+			if !cmp.Equal(got, tc.want, cmp.AllowUnexported(headSummary{}), cmpopts.EquateEmpty()) {
+				t.Fatalf("summarize(%v) = %+v, want %+v", tc.h, got, tc.want)
 			}
 		})
 	}

@@ -421,6 +421,9 @@ func asciiEqualFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	if a == b {
+		return true
+	}
 	for i := 0; i < len(a); i++ {
 		x, y := a[i], b[i]
 		if x != y && lower(x) != lower(y) {

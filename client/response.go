@@ -140,7 +140,6 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 		}
 		return nil, err
 	}
-	c.lastResponse = time.Now()
 	return resp, nil
 }
 
@@ -212,12 +211,12 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 		}
 	}
 	var teBuf, clBuf [2]string
-	te := appendValues(teBuf[:0], h, "Transfer-Encoding")
-	fr, err := wire.BodyFraming(r.method, sl.Code, te, appendValues(clBuf[:0], h, "Content-Length"), &c.limits)
+	hs := summarize(h, teBuf[:0], clBuf[:0])
+	fr, err := wire.BodyFraming(r.method, sl.Code, hs.te, hs.cl, &c.limits)
 	if err != nil {
 		return nil, err
 	}
-	if len(te) > 0 && sl.Version == wire.Version10 {
+	if len(hs.te) > 0 && sl.Version == wire.Version10 {
 		// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has
 		// faulty framing; it is processed, then the connection closes.
 		fr.Close = true
@@ -225,7 +224,7 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 	r.framing = fr
 	r.left = fr.Length
 	r.g = *g
-	if willClose(r.Version, sl.Code, h, fr) {
+	if willClose(r.Version, sl.Code, &hs, fr) {
 		// The response takes the socket; the connection dials again next
 		// time (Python's will_close).
 		r.own = true
@@ -264,29 +263,56 @@ func (c *Conn) readHeader(g *guard, nc net.Conn, br *bufio.Reader) (message.Head
 // readHeaderInto reads one header block into dst's array when it has room.
 func (c *Conn) readHeaderInto(g *guard, nc net.Conn, br *bufio.Reader, dst message.Header) (message.Header, error) {
 	c.beforeIO(g, nc)
-	c.hb.Reset()
-	if c.addField == nil {
-		c.addField = func(name, value []byte) error {
-			c.hb.Add(name, value)
-			return nil
-		}
-	}
-	err := wire.ReadHeaderBlock(br, &c.limits, false, c.addField)
+	h, err := c.hb.ReadBlock(br, &c.limits, false, dst)
 	if err != nil {
 		return nil, headerError(err)
 	}
-	return c.hb.BuildInto(dst), nil
+	return h, nil
 }
 
-// appendValues appends the values of every field called name (ASCII case
-// ignored) to dst; with a small array behind dst it allocates nothing.
-func appendValues(dst []string, h message.Header, name string) []string {
+// headSummary is what the framing and keep-alive rules need from a
+// response's header, gathered in one pass over its fields.
+type headSummary struct {
+	te, cl        []string // the Transfer-Encoding and Content-Length values
+	connClose     bool     // a Connection field lists "close"
+	connKeepAlive bool     // a Connection or Proxy-Connection field lists "keep-alive"
+	keepAlive     bool     // the first Keep-Alive field is not empty
+}
+
+// summarize reads h once for [headSummary], appending the framing values
+// to te and cl (with small arrays behind them it allocates nothing).
+func summarize(h message.Header, te, cl []string) headSummary {
+	s := headSummary{te: te, cl: cl}
+	keepAliveSeen := false
 	for _, f := range h {
-		if asciiEqualFold(f.Name, name) {
-			dst = append(dst, f.Value)
+		// The names' lengths tell the few that matter from the rest.
+		switch len(f.Name) {
+		case len("Content-Length"):
+			if asciiEqualFold(f.Name, "Content-Length") {
+				s.cl = append(s.cl, f.Value)
+			}
+		case len("Transfer-Encoding"):
+			if asciiEqualFold(f.Name, "Transfer-Encoding") {
+				s.te = append(s.te, f.Value)
+			}
+		case len("Connection"): // and Keep-Alive, as long
+			switch {
+			case asciiEqualFold(f.Name, "Connection"):
+				closing, keepAlive := connectionTokens(f.Value)
+				s.connClose = s.connClose || closing
+				s.connKeepAlive = s.connKeepAlive || keepAlive
+			case !keepAliveSeen && asciiEqualFold(f.Name, "Keep-Alive"):
+				keepAliveSeen = true
+				s.keepAlive = f.Value != ""
+			}
+		case len("Proxy-Connection"):
+			if asciiEqualFold(f.Name, "Proxy-Connection") {
+				_, keepAlive := connectionTokens(f.Value)
+				s.connKeepAlive = s.connKeepAlive || keepAlive
+			}
 		}
 	}
-	return dst
+	return s
 }
 
 // statusLineError maps the end of the stream before a status line to
@@ -309,44 +335,35 @@ func headerError(err error) error {
 // willClose decides whether the connection must close after this
 // response (reference §2.5, with RFC 9110 §7.6.1 token matching instead of
 // Python's substring test on the first Connection field only).
-func willClose(version, code int, h message.Header, fr wire.Framing) bool {
+func willClose(version, code int, hs *headSummary, fr wire.Framing) bool {
 	if fr.Close || fr.Kind == wire.FrameUntilClose || fr.Kind == wire.FrameTunnel || code == 101 {
 		return true
 	}
-	if hasToken(h, "Connection", "close") {
+	if hs.connClose {
 		return true
 	}
 	if version == 11 {
 		return false
 	}
 	// HTTP/1.0 closes unless the server asks to keep the connection.
-	if v := h.Get("Keep-Alive"); v != "" {
-		return false
-	}
-	return !hasToken(h, "Connection", "keep-alive") && !hasToken(h, "Proxy-Connection", "keep-alive")
+	return !hs.keepAlive && !hs.connKeepAlive
 }
 
-// hasToken reports whether any field name's comma-separated list holds
-// token (ASCII case-insensitive).
-func hasToken(h message.Header, name, token string) bool {
-	for _, f := range h {
-		if !asciiEqualFold(f.Name, name) {
-			continue
+// connectionTokens reports whether the comma-separated list v holds the
+// tokens "close" and "keep-alive" (ASCII case-insensitive).
+func connectionTokens(v string) (closing, keepAlive bool) {
+	for v != "" {
+		var item string
+		if i := indexComma(v); i >= 0 {
+			item, v = v[:i], v[i+1:]
+		} else {
+			item, v = v, ""
 		}
-		v := f.Value
-		for v != "" {
-			var item string
-			if i := indexComma(v); i >= 0 {
-				item, v = v[:i], v[i+1:]
-			} else {
-				item, v = v, ""
-			}
-			if asciiEqualFold(trimSpace(item), token) {
-				return true
-			}
-		}
+		item = trimSpace(item)
+		closing = closing || asciiEqualFold(item, "close")
+		keepAlive = keepAlive || asciiEqualFold(item, "keep-alive")
 	}
-	return false
+	return closing, keepAlive
 }
 
 func indexComma(s string) int {

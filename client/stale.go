@@ -9,6 +9,13 @@ import (
 // dropStaleConn asks the kernel whether the server sent or closed anything.
 const peekAfterIdle = time.Millisecond
 
+// monoEpoch anchors monoNow.
+var monoEpoch = time.Now()
+
+// monoNow reads the monotonic clock alone (time.Now reads the wall clock
+// as well), for timing idle connections.
+func monoNow() time.Duration { return time.Since(monoEpoch) }
+
 // dropStaleConn closes a kept-alive socket that must not carry the next
 // request: one on which the server sent bytes nobody asked for, or which
 // the server has closed while it was idle. Bytes that arrive on an idle
@@ -40,11 +47,19 @@ func (c *Conn) dropStaleConn() {
 		c.dropConn()
 		return
 	}
-	// The kernel is asked only after the connection sat idle a while: a
-	// request sent right after the last response has no window for a
-	// server's close or stray bytes to arrive unseen, and back-to-back
-	// requests skip a system call each.
-	if direct && time.Since(c.lastResponse) >= peekAfterIdle && c.peerSentOrClosed(sock) {
+	if !direct {
+		return
+	}
+	// The kernel is asked only after the connection may have sat idle a
+	// while: a request sent right after the last one (and so right after
+	// its response) has no window for a server's close or stray bytes to
+	// arrive unseen, and back-to-back requests skip a system call each.
+	// Timing from the last request rather than from its response reads
+	// the clock once per request and errs towards asking.
+	now := monoNow()
+	idle := now - c.lastSend
+	c.lastSend = now
+	if idle >= peekAfterIdle && c.peerSentOrClosed(sock) {
 		c.dropConn()
 	}
 }

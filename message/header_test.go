@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/httpstack/httpstack/errors"
@@ -125,23 +126,101 @@ func TestParseHeaders(t *testing.T) {
 		{"MaxLine", "A: " + strings.Repeat("x", 65536-5) + "\r\n\r\nbody", Header{{Name: "A", Value: strings.Repeat("x", 65536-5)}}, nil},
 		{"LineTooLong", "A: " + strings.Repeat("x", 65536-4) + "\r\n\r\n", nil, errors.ErrLineTooLong},
 	}
+	// Whole, the block is buffered at once and decoded in place; one byte
+	// at a time, it goes field by field through the builder's buffer.
+	readers := []struct {
+		name string
+		wrap func(io.Reader) io.Reader
+	}{
+		{"Whole", func(r io.Reader) io.Reader { return r }},
+		{"OneByte", iotest.OneByteReader},
+	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := bufio.NewReader(strings.NewReader(tc.in))
-			h, err := ParseHeaders(r)
-			if tc.err != nil {
-				if !errors.Is(err, tc.err) || h != nil {
-					t.Fatalf("got %q, %v; want nil, %v", h, err, tc.err)
+		for _, rd := range readers {
+			if rd.name == "OneByte" && len(tc.in) > 4096 {
+				continue // longer than the buffer, it takes that path anyway
+			}
+			t.Run(tc.name+"/"+rd.name, func(t *testing.T) {
+				r := bufio.NewReader(rd.wrap(strings.NewReader(tc.in)))
+				h, err := ParseHeaders(r)
+				if tc.err != nil {
+					if !errors.Is(err, tc.err) || h != nil {
+						t.Fatalf("got %q, %v; want nil, %v", h, err, tc.err)
+					}
+					return
 				}
-				return
-			}
-			if err != nil || !cmp.Equal(h, tc.want) || h == nil {
-				t.Fatalf("got %#v, %v; want %q", h, err, tc.want)
-			}
-			if rest, _ := io.ReadAll(r); string(rest) != "body" {
-				t.Errorf("left %q unread, want body", rest)
-			}
-		})
+				if err != nil || !cmp.Equal(h, tc.want) || h == nil {
+					t.Fatalf("got %#v, %v; want %q", h, err, tc.want)
+				}
+				if rest, _ := io.ReadAll(r); string(rest) != "body" {
+					t.Errorf("left %q unread, want body", rest)
+				}
+			})
+		}
+	}
+}
+
+// TestReadBlock: a builder reused across blocks read both ways, into an
+// array with and without room, and a trailer section under its own
+// limit.
+func TestReadBlock(t *testing.T) {
+	var b HeaderBuilder
+	var arr [2]Field
+	for i, tc := range []struct {
+		in   string
+		slow bool
+		dst  Header
+		want Header
+	}{
+		{in: "A: 1\r\nB:  2 \r\n\r\n", dst: arr[:0], want: Header{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}},
+		{in: "A: 1\r\n x\r\n\r\n", dst: arr[:0], want: Header{{Name: "A", Value: "1 x"}}},
+		{in: "C: 3\r\n\r\n", slow: true, dst: arr[:0], want: Header{{Name: "C", Value: "3"}}},
+		{in: "A: 1\r\nB: 2\r\nC: 3\r\n\r\n", want: Header{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}, {Name: "C", Value: "3"}}},
+		{in: "A: 1\r\nB: 2\r\nC: 3\r\n\r\n", slow: true, dst: arr[:0], want: Header{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}, {Name: "C", Value: "3"}}},
+	} {
+		var src io.Reader = strings.NewReader(tc.in + "rest")
+		if tc.slow {
+			src = iotest.OneByteReader(src)
+		}
+		br := bufio.NewReader(src)
+		h, err := b.ReadBlock(br, nil, false, tc.dst)
+		if err != nil || !cmp.Equal(h, tc.want) {
+			t.Fatalf("%d: got %q, %v; want %q", i, h, err, tc.want)
+		}
+		if inArr := len(h) > 0 && &h[0] == &arr[0]; inArr != (tc.dst != nil && len(tc.want) <= len(arr)) {
+			t.Errorf("%d: fields in the given array: %v", i, inArr)
+		}
+		if rest, _ := io.ReadAll(br); string(rest) != "rest" {
+			t.Errorf("%d: left %q, want rest", i, rest)
+		}
+		arr = [2]Field{} // the next case must not see these
+	}
+	br := bufio.NewReader(strings.NewReader("T1: a\r\nT2: b\r\n\r\n"))
+	if _, err := b.ReadBlock(br, &wire.Limits{MaxTrailers: 1}, true, nil); !errors.Is(err, errors.ErrTooManyHeaders) {
+		t.Errorf("trailer over MaxTrailers: %v, want ErrTooManyHeaders", err)
+	}
+}
+
+// TestReadBlockAllocs: a buffered block read into an array with room
+// costs one allocation, its string.
+func TestReadBlockAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts do not hold under -race")
+	}
+	var b HeaderBuilder
+	var arr [16]Field
+	sr := strings.NewReader(head11)
+	br := bufio.NewReader(sr)
+	read := func() {
+		sr.Reset(head11)
+		br.Reset(sr)
+		if h, err := b.ReadBlock(br, nil, false, arr[:0]); err != nil || len(h) != 11 {
+			t.Fatal(h, err)
+		}
+	}
+	read()
+	if a := testing.AllocsPerRun(100, read); a != 1 {
+		t.Errorf("%v allocs, want 1", a)
 	}
 }
 

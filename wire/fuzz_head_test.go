@@ -121,6 +121,7 @@ func FuzzHeaderDecoder(f *testing.F) {
 		lim := &Limits{MaxLine: int(maxLine), MaxHeaders: int(maxHeaders), MaxHeaderBytes: int(maxBytes), RejectObsFold: rejectFold}
 		fields, n, err := decodeBlock(b, lim)
 		checkErr(t, err)
+		checkSpans(t, b, lim)
 		if len(b) <= 256 {
 			// Cut anywhere, the stream decodes the same.
 			whole := runWhole(headerStepper(lim, false), b)

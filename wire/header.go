@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 
 	"github.com/httpstack/httpstack/errors"
 )
@@ -82,8 +83,8 @@ func (d *HeaderDecoder) Next(b []byte) (name, value []byte, n int, done bool, er
 	if d.maxLine == 0 {
 		d.Reset(nil, false)
 	}
-	if name, value, n, ok := d.fast(b); ok {
-		return name, value, n, false, nil
+	if c, vs, ve, n, ok := d.fast(b); ok {
+		return b[:c], b[vs:ve], n, false, nil
 	}
 	// Once the count is reached, any line but the empty one is one too
 	// many; its first byte tells.
@@ -137,12 +138,14 @@ func (d *HeaderDecoder) Next(b []byte) (name, value []byte, n int, done bool, er
 
 // fast decodes the common case, a complete, valid, unfolded field line
 // followed by at least one byte that is not SP or HTAB, in one pass over
-// its bytes. Anything else (the empty line, obs-fold, incomplete input, a
-// limit, an error) makes it report !ok, and Next takes the general path,
-// which gives the same results for these inputs.
-func (d *HeaderDecoder) fast(b []byte) (name, value []byte, n int, ok bool) {
+// its bytes. It returns the field as offsets into b: the name is b[:c],
+// the value, without its OWS, b[vs:ve]; n counts the line with its
+// terminator. Anything else (the empty line, obs-fold, incomplete input,
+// a limit, an error) makes it report !ok, and Next takes the general
+// path, which gives the same results for these inputs.
+func (d *HeaderDecoder) fast(b []byte) (c, vs, ve, n int, ok bool) {
 	if d.lines >= d.maxLines {
-		return nil, nil, 0, false
+		return 0, 0, 0, 0, false
 	}
 	w := b
 	if max := min(d.maxLine, d.maxBytes-d.used); len(w) > max {
@@ -153,25 +156,108 @@ func (d *HeaderDecoder) fast(b []byte) (name, value []byte, n int, ok bool) {
 		i++
 	}
 	if i == 0 || i == len(w) || w[i] != ':' {
-		return nil, nil, 0, false
+		return 0, 0, 0, 0, false
 	}
-	c := i
+	c = i
 	i++
+	for i < len(w) && isOWS(w[i]) {
+		i++
+	}
+	vs = i
+	i = skipPlainValue(w, i)
 	for i < len(w) && fieldValueTable[w[i]] {
 		i++
 	}
-	end := i
+	ve = i
 	if i < len(w) && w[i] == '\r' {
 		i++
 	}
 	// w[i] must be the LF, and b must hold the byte after it.
 	if i+1 >= len(b) || i >= len(w) || w[i] != '\n' || isOWS(b[i+1]) {
-		return nil, nil, 0, false
+		return 0, 0, 0, 0, false
+	}
+	for ve > vs && isOWS(b[ve-1]) {
+		ve--
 	}
 	d.lines++
 	d.fields++
 	d.used += i + 1
-	return b[:c], trimOWS(b[c+1 : end]), i + 1, true
+	return c, vs, ve, i + 1, true
+}
+
+// skipPlainValue returns the index of the first 8-byte word of b[i:]
+// that may hold a byte other than SP, VCHAR or obs-text (a control byte,
+// HTAB included, or DEL), scanning a word at a time; the caller finishes
+// byte by byte with fieldValueTable, which stays the rule. Field values
+// are mostly plain text ended by CR, so this skips all but their last
+// few bytes.
+func skipPlainValue(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// A byte below 0x20 (its high bit clear, so not obs-text) or
+		// equal to 0x7f sets its high bit here; a false alarm only stops
+		// the skipping early.
+		del := x ^ (0x7f * ones)
+		if (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 {
+			break
+		}
+	}
+	return i
+}
+
+// A FieldSpan locates one field of a block decoded by
+// [HeaderDecoder.Spans]: in that block b, the name is
+// b[NameStart:NameEnd] and the value, without its surrounding OWS,
+// b[ValueStart:ValueEnd].
+type FieldSpan struct {
+	NameStart, NameEnd, ValueStart, ValueEnd int
+}
+
+// Spans is the fast path for a block that is already buffered whole: it
+// decodes the fields at the start of b up to and including the empty
+// line that ends the block, appends where each one lies in b to spans,
+// and returns the extended slice and the length of the block. It makes
+// one pass over the bytes and copies nothing, so that a caller can turn
+// the whole block into one string and slice its fields out of it.
+//
+// ok is false when b does not hold the whole block or the block needs
+// more than the fast path gives: a folded field, a malformed line, a
+// limit reached. The state of d is then undefined; Reset it and decode
+// b from its start with [HeaderDecoder.Next], which gives the fields, or
+// the error, for such input. spans may have been appended to either way.
+func (d *HeaderDecoder) Spans(b []byte, spans []FieldSpan) (_ []FieldSpan, n int, ok bool) {
+	if d.maxLine == 0 {
+		d.Reset(nil, false)
+	}
+	off := 0
+	for {
+		rest := b[off:]
+		// The empty line.
+		k := 0
+		switch {
+		case len(rest) >= 1 && rest[0] == '\n':
+			k = 1
+		case len(rest) >= 2 && rest[0] == '\r' && rest[1] == '\n':
+			k = 2
+		}
+		if k > 0 {
+			if k > min(d.maxLine, d.maxBytes-d.used) {
+				return spans, 0, false
+			}
+			d.used += k
+			return spans, off + k, true
+		}
+		c, vs, ve, m, ok := d.fast(rest)
+		if !ok {
+			return spans, 0, false
+		}
+		spans = append(spans, FieldSpan{off, off + c, off + vs, off + ve})
+		off += m
+	}
 }
 
 // unfold continues the field whose first line is b[:n] and whose trimmed
