@@ -21,15 +21,19 @@ type guard struct {
 	ctx   context.Context
 	stop  func() bool
 	fired chan struct{} // closed once the cancellation has spoiled the deadline
-	dl    time.Time     // the context's deadline, or zero
+}
+
+// deadline returns the context's deadline, or zero. (It is not kept in
+// the guard, which every Response carries.)
+func (g *guard) deadline() time.Time {
+	dl, _ := g.ctx.Deadline()
+	return dl
 }
 
 // arm sets up a guard for ctx on nc.
 func (c *Conn) arm(ctx context.Context, nc net.Conn) guard {
 	g := guard{ctx: ctx}
-	if d, ok := ctx.Deadline(); ok {
-		g.dl = d
-	}
+	dl, _ := ctx.Deadline()
 	if ctx.Done() != nil {
 		fired := make(chan struct{})
 		g.fired = fired
@@ -38,9 +42,9 @@ func (c *Conn) arm(ctx context.Context, nc net.Conn) guard {
 			close(fired)
 		})
 	}
-	if c.cfg.timeout == 0 && !g.dl.Equal(c.deadline) {
-		nc.SetDeadline(g.dl)
-		c.deadline = g.dl
+	if c.cfg.timeout == 0 && !dl.Equal(c.deadline) {
+		nc.SetDeadline(dl)
+		c.deadline = dl
 	}
 	return g
 }
@@ -51,8 +55,8 @@ func (c *Conn) beforeIO(g *guard, nc net.Conn) {
 		return
 	}
 	dl := time.Now().Add(c.cfg.timeout)
-	if !g.dl.IsZero() && g.dl.Before(dl) {
-		dl = g.dl
+	if cdl := g.deadline(); !cdl.IsZero() && cdl.Before(dl) {
+		dl = cdl
 	}
 	nc.SetDeadline(dl)
 	c.deadline = dl
@@ -73,7 +77,8 @@ func (g *guard) disarm() (fired bool) {
 		<-g.fired
 		return true
 	}
-	return !g.dl.IsZero() && !time.Now().Before(g.dl)
+	dl := g.deadline()
+	return !dl.IsZero() && !time.Now().Before(dl)
 }
 
 // release ends the guard of an exchange that completed: if the

@@ -52,23 +52,21 @@ type Response struct {
 	// allocation per response.
 	fields [responseFields]message.Field
 
-	method   string
-	framing  wire.Framing
-	left     int64 // FrameLength: bytes still to read
-	br       *bufio.Reader
-	nc       net.Conn
-	own      bool  // the response owns nc and closes it when done
-	conn     *Conn // the Conn holding nc while the response is pending
-	cr       *wire.ChunkedReader
-	g        guard
-	timeout  time.Duration
-	debugOut io.Writer
+	framing wire.Framing
+	left    int64 // FrameLength: bytes still to read
+	br      *bufio.Reader
+	nc      net.Conn
+	conn    *Conn // the Conn holding nc while the response is pending
+	cr      *wire.ChunkedReader
+	g       guard
+	timeout time.Duration
+	err     error // sticky body error
 
 	done     atomic.Bool // the body was read to the end (Python's isclosed)
 	poisoned atomic.Bool // closed with its body unread: the socket is unusable
 	aborted  atomic.Bool // Conn.Close closed the socket under it
 	closed   bool        // Close was called (Python's closed)
-	err      error       // sticky body error
+	own      bool        // the response owns nc and closes it when done
 }
 
 // responseFields is how many header fields a Response holds without a
@@ -186,11 +184,9 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 		Version:    int(sl.Version),
 		URL:        c.url,
 		DebugLevel: c.debugLevel,
-		method:     c.method,
 		br:         br,
 		nc:         nc,
 		timeout:    c.cfg.timeout,
-		debugOut:   c.debugOut,
 	}
 	if len(sl.Reason) > 0 {
 		// The usual phrase is shared instead of copied.
@@ -212,7 +208,7 @@ func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
 	}
 	var teBuf, clBuf [2]string
 	hs := summarize(h, teBuf[:0], clBuf[:0])
-	fr, err := wire.BodyFraming(r.method, sl.Code, hs.te, hs.cl, &c.limits)
+	fr, err := wire.BodyFraming(c.method, sl.Code, hs.te, hs.cl, &c.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -524,8 +520,8 @@ func (r *Response) netError(err error, got []byte, expected int64) error {
 func (r *Response) beforeRead() {
 	if r.timeout > 0 {
 		dl := time.Now().Add(r.timeout)
-		if !r.g.dl.IsZero() && r.g.dl.Before(dl) {
-			dl = r.g.dl
+		if cdl := r.g.deadline(); !cdl.IsZero() && cdl.Before(dl) {
+			dl = cdl
 		}
 		r.nc.SetReadDeadline(dl)
 	}

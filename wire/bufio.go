@@ -110,6 +110,19 @@ func unexpected(err error) error {
 // io.ErrUnexpectedEOF. Other read errors are returned wrapped; decode
 // errors are returned as they are.
 func ReadStatusLine(br *bufio.Reader, lim *Limits) (StatusLine, error) {
+	// Fast path: the line is in the buffer after at most one fill.
+	buf, perr := br.Peek(max(br.Buffered(), 1))
+	if len(buf) == 0 {
+		return StatusLine{}, readError(perr, "status line")
+	}
+	if b := br.Buffered(); b > len(buf) {
+		buf, _ = br.Peek(b)
+	}
+	if sl, n, err := ParseStatusLine(buf, lim); err == nil {
+		br.Discard(n)
+		return sl, nil
+	}
+	// Anything else, errors included, takes the general path.
 	var sl StatusLine
 	r := itemReader{br: br}
 	n, inBuf, err := r.decode(func(b []byte) (int, error) {
