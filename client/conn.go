@@ -213,11 +213,14 @@ func (c *Conn) reset() {
 }
 
 // enter marks a call in progress so that a concurrent Close leaves the
-// request state to exit.
-func (c *Conn) enter() {
+// request state to exit. It returns the open socket, or nil, read under
+// the same lock.
+func (c *Conn) enter() net.Conn {
 	c.mu.Lock()
 	c.busy = true
+	nc := c.nc
 	c.mu.Unlock()
+	return nc
 }
 
 // exit ends a call; if Close ran meanwhile it resets the state and makes

@@ -229,8 +229,11 @@ const maxCoalesce = 16 << 10
 func (c *Conn) endHeaders(ctx context.Context, body any, chunked bool) error {
 	c.buf = append(c.buf, "\r\n"...)
 	c.requestSent()
-	c.dropStaleConn()
-	nc, err := c.connect(ctx)
+	nc := c.dropStaleConn()
+	var err error
+	if nc == nil {
+		nc, err = c.connect(ctx)
+	}
 	if err != nil {
 		c.abandonRequest()
 		c.dropConn()

@@ -89,7 +89,7 @@ const responseFields = 16
 // makes Read fail with an *errors.IncompleteReadError that also matches
 // the context's error.
 func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
-	c.enter()
+	nc := c.enter()
 	defer func() {
 		c.exit(&err)
 		if err != nil && resp != nil {
@@ -115,7 +115,6 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 	if c.state != stateReqSent {
 		return nil, &errors.StateError{Kind: errors.ErrResponseNotReady, State: c.state.String()}
 	}
-	nc := c.conn()
 	if nc == nil {
 		c.responseStarted()
 		return nil, &errors.StateError{Kind: errors.ErrNotConnected, State: c.state.String()}

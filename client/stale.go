@@ -28,27 +28,27 @@ func monoNow() time.Duration { return time.Since(monoEpoch) }
 //
 // While an earlier response is still being read (pipelining), buffered
 // bytes are its body or the next response, and the socket is kept.
-func (c *Conn) dropStaleConn() {
-	if c.pending != nil && !c.pending.bodyDone() {
-		return
-	}
+//
+// It returns the socket the request may go out on, or nil when there is
+// none and the caller must dial.
+func (c *Conn) dropStaleConn() net.Conn {
 	nc := c.conn()
-	if nc == nil {
-		return
+	if nc == nil || (c.pending != nil && !c.pending.bodyDone()) {
+		return nc
 	}
 	sock, direct := osSocket(nc)
 	if sock == nil {
 		// An in-memory connection (a test double) may hold the replies
 		// to several requests from the start, as Python's FakeSocket
 		// does; its order is the script's, so it is trusted.
-		return
+		return nc
 	}
 	if c.br != nil && c.br.Buffered() > 0 {
 		c.dropConn()
-		return
+		return nil
 	}
 	if !direct {
-		return
+		return nc
 	}
 	// The kernel is asked only after the connection may have sat idle a
 	// while: a request sent right after the last one (and so right after
@@ -61,7 +61,9 @@ func (c *Conn) dropStaleConn() {
 	c.lastSend = now
 	if idle >= peekAfterIdle && c.peerSentOrClosed(sock) {
 		c.dropConn()
+		return nil
 	}
+	return nc
 }
 
 // osSocket finds the operating-system socket under nc, unwrapping TLS and
