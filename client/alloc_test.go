@@ -115,3 +115,70 @@ func benchGets(b *testing.B, host string, opts ...Option) {
 		doGet(b, c, buf)
 	}
 }
+
+// TestIdleConnReleasesReadBuffer: between responses a kept-alive
+// connection holds no read buffer, so idle connections stay small; the
+// next response takes one again. A buffer with unread bytes is kept for
+// dropStaleConn to see.
+func TestIdleConnReleasesReadBuffer(t *testing.T) {
+	srv := keepAliveServer(t)
+	c, err := New(srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 64)
+	for i := range 3 {
+		doGet(t, c, buf)
+		if c.br != nil {
+			t.Fatalf("request %d: the idle connection still holds its read buffer", i)
+		}
+	}
+	if srv.Accepted() != 1 {
+		t.Fatalf("%d connections accepted, want 1", srv.Accepted())
+	}
+
+	// A closing response gives back the buffer it took with the socket.
+	rc := &replayConn{resp: []byte("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi")}
+	c2, err := New("example.com", WithDialer(replayDialer{rc}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c2.Request(ctx, "GET", "/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c2.GetResponse(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.br != nil {
+		t.Fatal("the Conn kept the read buffer of a response that took the socket")
+	}
+	if b, err := io.ReadAll(r); err != nil || string(b) != "hi" {
+		t.Fatalf("body %q, %v", b, err)
+	}
+	if r.br != nil || !rc.closed {
+		t.Fatal("the finished closing response kept its buffer or socket")
+	}
+
+	// Bytes after the body keep the buffer.
+	rc3 := &replayConn{resp: []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA")}
+	c3, err := New("example.com", WithDialer(replayDialer{rc3}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c3.Request(ctx, "GET", "/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	r3, err := c3.GetResponse(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(r3); err != nil || string(b) != "hi" {
+		t.Fatalf("body %q, %v", b, err)
+	}
+	if c3.br == nil || c3.br.Buffered() != len("EXTRA") {
+		t.Fatal("the read buffer holding unread bytes was given back")
+	}
+}

@@ -36,6 +36,7 @@ type Conn struct {
 
 	// Tunnel configuration (SetTunnel).
 	tunnel       *hostPort
+	hostValue    string // the automatic Host value: the tunnel target's if any, else the target's
 	tunnelHeader message.Header
 
 	// Request state, owned by the goroutine making calls.
@@ -92,6 +93,7 @@ func newConn(host string, useTLS bool, opts []Option) (*Conn, error) {
 		return nil, err
 	}
 	c.target = hp
+	c.hostValue = string(appendHostHeaderValue(nil, hp.host, hp.port, c.defaultPort))
 	if c.cfg.blocksize == 0 {
 		c.cfg.blocksize = DefaultBlocksize
 	}
@@ -153,6 +155,7 @@ func (c *Conn) SetTunnel(host string, port int, header message.Header) error {
 		}
 	}
 	c.tunnel = &hp
+	c.hostValue = string(appendHostHeaderValue(nil, hp.host, hp.port, c.defaultPort))
 	c.tunnelHeader = header.Clone()
 	return nil
 }
@@ -321,9 +324,7 @@ func (c *Conn) connect(ctx context.Context) (net.Conn, error) {
 	}
 	c.nc = nc
 	c.mu.Unlock()
-	if c.br == nil {
-		c.br = bufio.NewReaderSize(nc, readBufferSize)
-	} else {
+	if c.br != nil {
 		c.br.Reset(nc)
 	}
 	c.deadline = time.Time{}
@@ -331,10 +332,45 @@ func (c *Conn) connect(ctx context.Context) (net.Conn, error) {
 }
 
 // readBufferSize is the size of the connection's read buffer: room for
-// common response heads, small enough that an idle connection holds
-// little memory. Longer heads still decode (the wire adapters collect
-// them line by line); body reads of at least this size bypass it.
-const readBufferSize = 8 << 10
+// common response heads and for a 16 KiB chunk with its line, so that a
+// chunked body takes one read(2) per chunk. Longer heads still decode
+// (the wire adapters collect them line by line); body reads of at least
+// this size bypass it. A connection holds its buffer only while a
+// response is being read (see releaseReader), so idle connections cost
+// little memory whatever the size.
+const readBufferSize = 16 << 10
+
+// readers holds the read buffers of connections that are between
+// responses.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferSize) }}
+
+// reader returns the connection's read buffer on nc, taking one from the
+// pool when the connection gave its own back.
+func (c *Conn) reader(nc net.Conn) *bufio.Reader {
+	if c.br == nil {
+		c.br = readers.Get().(*bufio.Reader)
+		c.br.Reset(nc)
+	}
+	return c.br
+}
+
+// releaseReader gives the read buffer back to the pool when it holds no
+// byte, which is so between a finished response and the next one (bytes
+// buffered then are unsolicited, and dropStaleConn must see them). The
+// next response takes a buffer again; nothing is lost, since a buffer
+// with nothing in it has no state but its reader.
+func (c *Conn) releaseReader() {
+	if br := c.br; br != nil && br.Buffered() == 0 {
+		c.br = nil
+		putReader(br)
+	}
+}
+
+// putReader returns a read buffer nobody reads from any more to the pool.
+func putReader(br *bufio.Reader) {
+	br.Reset(nil)
+	readers.Put(br)
+}
 
 // dialChain builds the dialer chain and the address to dial. Layers wrap
 // layers: there is no switch over kinds of proxy.

@@ -123,11 +123,7 @@ func (c *Conn) putRequest(method, target string, pc putRequestConfig) error {
 		if netloc := absoluteNetloc(target); netloc != "" {
 			buf = append(buf, netloc...)
 		} else {
-			hp := c.target
-			if c.tunnel != nil {
-				hp = *c.tunnel
-			}
-			buf = appendHostHeaderValue(buf, hp.host, hp.port, c.defaultPort)
+			buf = append(buf, c.hostValue...)
 		}
 		buf = append(buf, "\r\n"...)
 	}

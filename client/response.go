@@ -126,6 +126,7 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 		c.dropConn()
 		return nil, errors.Wrap(cerr, "http: getresponse")
 	}
+	c.reader(nc)
 	g := c.arm(ctx, nc)
 	resp, err = c.readResponse(&g, nc)
 	c.responseStarted()
@@ -537,7 +538,11 @@ func (r *Response) finish() {
 	r.cr = nil
 	if r.own {
 		r.nc.Close()
+		putReader(r.br) // it was the response's alone
+	} else if c := r.conn; c != nil && c.br == r.br {
+		c.releaseReader()
 	}
+	r.br = nil // a finished body never reads again
 }
 
 // fail records a body error: the socket can't be trusted any more.
