@@ -18,7 +18,10 @@
 // nothing; the caller appends bytes and calls again. Results are views
 // into the input, valid as long as the input is. Header sections are
 // decoded one field at a time by a [HeaderDecoder], so that a caller never
-// needs a whole block in memory. Decoders make no allocation on success.
+// needs a whole block in memory; a block that is already buffered whole
+// can be located in one pass with [HeaderDecoder.Spans], which falls back
+// to the field-by-field rules for anything unusual. Decoders make no
+// allocation on success.
 //
 // Lines end in CRLF; a bare LF is accepted at the end of a start line or
 // a field line (RFC 9112 §2.2), a bare CR nowhere.
