@@ -44,13 +44,13 @@ func (c *Conn) Request(ctx context.Context, method, target string, body any, hea
 	hasCL, hasTE := false, false
 	for _, f := range header {
 		switch {
-		case asciiEqualFold(f.Name, "host"):
+		case wire.EqualFold(f.Name, "host"):
 			pc.skipHost = true
-		case asciiEqualFold(f.Name, "accept-encoding"):
+		case wire.EqualFold(f.Name, "accept-encoding"):
 			pc.skipAcceptEncoding = true
-		case asciiEqualFold(f.Name, "content-length"):
+		case wire.EqualFold(f.Name, "content-length"):
 			hasCL = true
-		case asciiEqualFold(f.Name, "transfer-encoding"):
+		case wire.EqualFold(f.Name, "transfer-encoding"):
 			hasTE = true
 		}
 	}
@@ -406,35 +406,11 @@ func checkBody(body any) error {
 // methodExpectsBody reports whether a request without a body still gets
 // "Content-Length: 0" (Python's _METHODS_EXPECTING_BODY, any case).
 func methodExpectsBody(m string) bool {
-	return asciiEqualFold(m, "POST") || asciiEqualFold(m, "PUT") || asciiEqualFold(m, "PATCH")
+	return wire.EqualFold(m, "POST") || wire.EqualFold(m, "PUT") || wire.EqualFold(m, "PATCH")
 }
 
 func appendContentLength(dst []byte, n int) []byte {
 	dst = append(dst, "Content-Length: "...)
 	dst = strconv.AppendInt(dst, int64(n), 10)
 	return append(dst, "\r\n"...)
-}
-
-// asciiEqualFold compares ASCII strings ignoring case.
-func asciiEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	if a == b {
-		return true
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x != y && lower(x) != lower(y) {
-			return false
-		}
-	}
-	return true
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

@@ -126,7 +126,6 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 		c.dropConn()
 		return nil, errors.Wrap(cerr, "http: getresponse")
 	}
-	c.reader(nc)
 	g := c.arm(ctx, nc)
 	resp, err = c.readResponse(&g, nc)
 	c.responseStarted()
@@ -144,7 +143,7 @@ func (c *Conn) GetResponse(ctx context.Context) (resp *Response, err error) {
 // readResponse reads the status line, skips interim responses and reads
 // the header block, then decides the framing.
 func (c *Conn) readResponse(g *guard, nc net.Conn) (*Response, error) {
-	br := c.br
+	br := c.reader(nc)
 	var sl wire.StatusLine
 	for interim := 0; ; interim++ {
 		c.beforeIO(g, nc)
@@ -284,25 +283,25 @@ func summarize(h message.Header, te, cl []string) headSummary {
 		// The names' lengths tell the few that matter from the rest.
 		switch len(f.Name) {
 		case len("Content-Length"):
-			if asciiEqualFold(f.Name, "Content-Length") {
+			if wire.EqualFold(f.Name, "Content-Length") {
 				s.cl = append(s.cl, f.Value)
 			}
 		case len("Transfer-Encoding"):
-			if asciiEqualFold(f.Name, "Transfer-Encoding") {
+			if wire.EqualFold(f.Name, "Transfer-Encoding") {
 				s.te = append(s.te, f.Value)
 			}
 		case len("Connection"): // and Keep-Alive, as long
 			switch {
-			case asciiEqualFold(f.Name, "Connection"):
+			case wire.EqualFold(f.Name, "Connection"):
 				closing, keepAlive := connectionTokens(f.Value)
 				s.connClose = s.connClose || closing
 				s.connKeepAlive = s.connKeepAlive || keepAlive
-			case !keepAliveSeen && asciiEqualFold(f.Name, "Keep-Alive"):
+			case !keepAliveSeen && wire.EqualFold(f.Name, "Keep-Alive"):
 				keepAliveSeen = true
 				s.keepAlive = f.Value != ""
 			}
 		case len("Proxy-Connection"):
-			if asciiEqualFold(f.Name, "Proxy-Connection") {
+			if wire.EqualFold(f.Name, "Proxy-Connection") {
 				_, keepAlive := connectionTokens(f.Value)
 				s.connKeepAlive = s.connKeepAlive || keepAlive
 			}
@@ -350,35 +349,11 @@ func willClose(version, code int, hs *headSummary, fr wire.Framing) bool {
 func connectionTokens(v string) (closing, keepAlive bool) {
 	for v != "" {
 		var item string
-		if i := indexComma(v); i >= 0 {
-			item, v = v[:i], v[i+1:]
-		} else {
-			item, v = v, ""
-		}
-		item = trimSpace(item)
-		closing = closing || asciiEqualFold(item, "close")
-		keepAlive = keepAlive || asciiEqualFold(item, "keep-alive")
+		item, v = wire.CutListElement(v)
+		closing = closing || wire.EqualFold(item, "close")
+		keepAlive = keepAlive || wire.EqualFold(item, "keep-alive")
 	}
 	return closing, keepAlive
-}
-
-func indexComma(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			return i
-		}
-	}
-	return -1
-}
-
-func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // bodyDone reports whether the body was read to the end or the response
@@ -687,7 +662,7 @@ func (r *Response) GetHeader(name, def string) string {
 	n := 0
 	var first string
 	for _, f := range r.Header {
-		if asciiEqualFold(f.Name, name) {
+		if wire.EqualFold(f.Name, name) {
 			if n == 0 {
 				first = f.Value
 			}
@@ -702,7 +677,7 @@ func (r *Response) GetHeader(name, def string) string {
 	}
 	var b []byte
 	for _, f := range r.Header {
-		if asciiEqualFold(f.Name, name) {
+		if wire.EqualFold(f.Name, name) {
 			if len(b) > 0 {
 				b = append(b, ", "...)
 			}

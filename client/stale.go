@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// peekAfterIdle is how long a kept-alive socket must have been idle before
-// dropStaleConn asks the kernel whether the server sent or closed anything.
+// peekAfterIdle is how long after the previous request (and so at least
+// as long as the socket may have been idle) dropStaleConn asks the kernel
+// whether the server sent or closed anything.
 const peekAfterIdle = time.Millisecond
 
 // monoEpoch anchors monoNow.

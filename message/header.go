@@ -26,7 +26,7 @@ type Header []Field
 // empty default.
 func (h Header) Get(name string) string {
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if wire.EqualFold(h[i].Name, name) {
 			return h[i].Value
 		}
 	}
@@ -38,7 +38,7 @@ func (h Header) Get(name string) string {
 func (h Header) Values(name string) []string {
 	var vs []string
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if wire.EqualFold(h[i].Name, name) {
 			vs = append(vs, h[i].Value)
 		}
 	}
@@ -49,7 +49,7 @@ func (h Header) Values(name string) []string {
 // (Python's name in msg).
 func (h Header) Has(name string) bool {
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if wire.EqualFold(h[i].Name, name) {
 			return true
 		}
 	}
@@ -68,7 +68,7 @@ func (h *Header) Add(name, value string) {
 func (h *Header) Set(name, value string) {
 	s := *h
 	for i := range s {
-		if equalFold(s[i].Name, name) {
+		if wire.EqualFold(s[i].Name, name) {
 			s[i].Value = value
 			*h = append(s[:i+1], removeName(s[i+1:], name)...)
 			return
@@ -87,7 +87,7 @@ func (h *Header) Del(name string) {
 func removeName(s Header, name string) Header {
 	out := s[:0]
 	for _, f := range s {
-		if !equalFold(f.Name, name) {
+		if !wire.EqualFold(f.Name, name) {
 			out = append(out, f)
 		}
 	}
@@ -116,29 +116,4 @@ func (h Header) AppendTo(dst []byte) ([]byte, error) {
 		}
 	}
 	return dst, nil
-}
-
-// equalFold reports whether a and b are equal ignoring ASCII case. Field
-// names are tokens, so only ASCII letters fold (unlike strings.EqualFold,
-// which folds Unicode, e.g. "K" and the Kelvin sign).
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x == y {
-			continue
-		}
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

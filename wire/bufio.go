@@ -33,13 +33,9 @@ type itemReader struct {
 func (r *itemReader) decode(dec func([]byte) (int, error), lookahead bool) (n int, inBuf bool, err error) {
 	br := r.br
 	for {
-		buf, perr := br.Peek(max(br.Buffered(), 1))
+		buf, perr := peekBuffered(br)
 		if len(buf) == 0 {
 			return 0, false, perr
-		}
-		if b := br.Buffered(); b > len(buf) {
-			// Peek(1) filled the buffer: show the decoder all of it.
-			buf, _ = br.Peek(b)
 		}
 		n, err := dec(buf)
 		if err != ErrNeedMore {
@@ -91,6 +87,17 @@ func (r *itemReader) collect(dec func([]byte) (int, error), lookahead bool) (int
 	}
 }
 
+// peekBuffered returns every byte br holds, reading once first if it
+// holds none; it is empty only with the read's error.
+func peekBuffered(br *bufio.Reader) ([]byte, error) {
+	buf, err := br.Peek(max(br.Buffered(), 1))
+	if b := br.Buffered(); len(buf) > 0 && b > len(buf) {
+		// Peek(1) filled the buffer: return all of it.
+		buf, _ = br.Peek(b)
+	}
+	return buf, err
+}
+
 // unexpected turns io.EOF inside an item into io.ErrUnexpectedEOF.
 func unexpected(err error) error {
 	if err == io.EOF {
@@ -111,12 +118,9 @@ func unexpected(err error) error {
 // errors are returned as they are.
 func ReadStatusLine(br *bufio.Reader, lim *Limits) (StatusLine, error) {
 	// Fast path: the line is in the buffer after at most one fill.
-	buf, perr := br.Peek(max(br.Buffered(), 1))
+	buf, perr := peekBuffered(br)
 	if len(buf) == 0 {
 		return StatusLine{}, readError(perr, "status line")
-	}
-	if b := br.Buffered(); b > len(buf) {
-		buf, _ = br.Peek(b)
 	}
 	if sl, n, err := ParseStatusLine(buf, lim); err == nil {
 		br.Discard(n)

@@ -155,18 +155,13 @@ func checkTransferEncoding(values []string) error {
 	unknown := ""
 	for _, v := range values {
 		for len(v) > 0 {
-			elem := v
-			if i := indexByteString(v, ','); i >= 0 {
-				elem, v = v[:i], v[i+1:]
-			} else {
-				v = ""
-			}
-			elem = trimOWSString(elem)
+			var elem string
+			elem, v = CutListElement(v)
 			if elem == "" {
 				continue
 			}
 			codings++
-			lastChunked = asciiEqualFold(elem, "chunked")
+			lastChunked = EqualFold(elem, "chunked")
 			if lastChunked {
 				chunked++
 			} else if unknown == "" {
@@ -263,25 +258,6 @@ func trimOWSString(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// asciiEqualFold reports whether s equals the lower-case ASCII word lower,
-// ignoring ASCII case only (no Unicode folding: "chunKed" with a Kelvin
-// sign is not chunked).
-func asciiEqualFold(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // quoteTruncString quotes a peer-supplied string for an error message,

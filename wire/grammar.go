@@ -120,6 +120,46 @@ func ValidTarget[T ~string | ~[]byte](s T) bool {
 	return true
 }
 
+// EqualFold reports whether a and b are equal ignoring ASCII case, the
+// comparison for field names, transfer codings and connection options
+// (RFC 9110 §5.1, §7.6.1). Only A–Z fold: unlike strings.EqualFold it
+// does not take the Kelvin sign for K, nor "@" for "`".
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// CutListElement cuts the first element off a comma-separated field
+// value (RFC 9110 §5.6.1, "#rule"): elem is the text before the first
+// comma without its surrounding OWS, rest what follows the comma, or ""
+// when there is none. Empty elements come out as "", for the caller to
+// skip or refuse.
+func CutListElement(v string) (elem, rest string) {
+	if i := indexByteString(v, ','); i >= 0 {
+		elem, rest = v[:i], v[i+1:]
+	} else {
+		elem = v
+	}
+	return trimOWSString(elem), rest
+}
+
 // isOWS reports whether c is optional whitespace:
 //
 //	OWS = *( SP / HTAB )
